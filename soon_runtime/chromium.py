@@ -1,0 +1,232 @@
+"""Headless Chromium driven through the DevTools protocol.
+
+Replaces PhantomJS for ``HttpCase.phantom_js`` with the same contract: open
+a page with the test session's cookie, wait until ``ready`` evaluates truthy,
+evaluate ``code``, then read the console: a line starting with ``error`` (or
+an uncaught exception, or an ``alert()``) fails the test, the line ``ok``
+ends it successfully, ``warning`` lines are logged as warnings.
+"""
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+_logger = logging.getLogger("soon_runtime.chromium")
+
+CHROMIUM = os.environ.get("SOON_CHROMIUM", "/usr/bin/chromium")
+# the machine's network is closed: without these flags Chromium keeps opening
+# connections to Google services that are refused
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-translate",
+    "--mute-audio",
+    "--window-size=1366,768",
+    "--remote-allow-origins=*",
+]
+
+
+class BrowserError(AssertionError):
+    """The page reported an error (console 'error ...', exception, alert)."""
+
+
+def available():
+    return os.access(CHROMIUM, os.X_OK)
+
+
+class Chromium:
+    """One headless Chromium process with one page, driven over a websocket."""
+
+    def __init__(self, logger=None):
+        self.logger = logger or _logger
+        self.profile = tempfile.mkdtemp(prefix="soon-chromium-")
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *CHROMIUM_FLAGS, "--remote-debugging-port=0",
+             "--user-data-dir=" + self.profile, "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+        )
+        self._id = 0
+        self._events = []
+        try:
+            port = self._wait_port()
+            self.ws = websocket.create_connection(self._page_ws_url(port), timeout=30,
+                                                  suppress_origin=True)
+            for domain in ("Page", "Runtime", "Network", "Log"):
+                self.send(domain + ".enable")
+        except Exception:
+            self.close()
+            raise
+
+    # -- process and connection -------------------------------------------------
+    def _wait_port(self, timeout=30):
+        path = os.path.join(self.profile, "DevToolsActivePort")
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("Chromium exited with code %s" % self.proc.returncode)
+            if os.path.exists(path):
+                with open(path) as fp:
+                    first = fp.readline().strip()
+                if first:
+                    return int(first)
+            time.sleep(0.05)
+        raise RuntimeError("Chromium did not open its DevTools port within %ss" % timeout)
+
+    @staticmethod
+    def _page_ws_url(port):
+        deadline = time.time() + 10
+        while True:
+            with urllib.request.urlopen("http://127.0.0.1:%d/json/list" % port, timeout=5) as resp:
+                targets = json.loads(resp.read().decode())
+            pages = [t for t in targets if t.get("type") == "page"]
+            if pages:
+                return pages[0]["webSocketDebuggerUrl"]
+            if time.time() > deadline:
+                raise RuntimeError("Chromium has no page target")
+            time.sleep(0.1)
+
+    def close(self):
+        try:
+            if getattr(self, "ws", None):
+                self.ws.close()
+        finally:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+    # -- protocol ---------------------------------------------------------------
+    def send(self, method, timeout=30, **params):
+        """Send a command and return its result (events received meanwhile are queued)."""
+        self._id += 1
+        msg_id = self._id
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        deadline = time.time() + timeout
+        while True:
+            self.ws.settimeout(max(0.1, deadline - time.time()))
+            message = json.loads(self.ws.recv())
+            if message.get("id") == msg_id:
+                if "error" in message:
+                    raise RuntimeError("%s failed: %s" % (method, message["error"]))
+                return message.get("result", {})
+            if "method" in message:
+                self._events.append(message)
+            if time.time() > deadline:
+                raise TimeoutError(method)
+
+    def next_event(self, timeout):
+        if self._events:
+            return self._events.pop(0)
+        self.ws.settimeout(timeout)
+        try:
+            message = json.loads(self.ws.recv())
+        except websocket.WebSocketTimeoutException:
+            return None
+        return message if "method" in message else None
+
+    def evaluate(self, expression):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        if result.get("exceptionDetails"):
+            return None
+        return result.get("result", {}).get("value")
+
+    def set_cookie(self, name, value, url):
+        self.send("Network.setCookie", name=name, value=value, url=url)
+
+    def navigate(self, url, timeout=60):
+        self.send("Page.navigate", url=url)
+        deadline = time.time() + timeout
+        deferred = []  # console/exception events are judged later by run_test
+        try:
+            while time.time() < deadline:
+                event = self.next_event(0.5)
+                if event is None:
+                    continue
+                if event["method"] == "Page.loadEventFired":
+                    return
+                deferred.append(event)
+            raise TimeoutError("page %s did not load in %ss" % (url, timeout))
+        finally:
+            self._events[:0] = deferred
+
+    # -- the PhantomJS test protocol ---------------------------------------------
+    @staticmethod
+    def _console_text(params):
+        parts = []
+        for arg in params.get("args", []):
+            if "value" in arg:
+                value = arg["value"]
+                parts.append(value if isinstance(value, str) else json.dumps(value))
+            else:
+                parts.append(arg.get("description", arg.get("type", "")))
+        return " ".join(parts)
+
+    def run_test(self, url, code, ready="window", timeout=60):
+        """Open ``url``, wait for ``ready``, run ``code``; return when the page logs 'ok'."""
+        start = time.time()
+        self.navigate(url, timeout=timeout)
+        self.evaluate("localStorage.clear()")
+        ready = ready or "true"
+        while not self.evaluate("(function(){try{return !!(%s);}catch(e){return false;}})()" % ready):
+            self._drain_console(0.25)
+            if time.time() - start > timeout:
+                raise BrowserError("Timeout waiting for ready condition: %s" % ready)
+        self.logger.info("ready condition satisfied, executing: %s", code)
+        self.send("Runtime.evaluate", expression=code or "true")
+        while time.time() - start < timeout:
+            if self._drain_console(0.5):
+                return True
+        body = self.evaluate("document.body && document.body.innerText") or ""
+        raise BrowserError("Browser test did not log 'ok' within %ss; href=%s\n%s" % (
+            timeout, self.evaluate("window.location.href"), body[:2000]))
+
+    def _drain_console(self, timeout):
+        """Process queued events; True once 'ok' was logged, BrowserError on failure."""
+        deadline = time.time() + timeout
+        while True:
+            event = self.next_event(max(0.01, deadline - time.time()))
+            if event is None:
+                return False
+            method = event["method"]
+            params = event.get("params", {})
+            if method == "Runtime.consoleAPICalled":
+                line = self._console_text(params)
+                lower = line.lower()
+                if lower.startswith(("error", "server application error")):
+                    raise BrowserError(line)
+                if lower.startswith("warning") or params.get("type") == "warning":
+                    self.logger.warning(line)
+                else:
+                    self.logger.info(line)
+                if line == "ok":
+                    return True
+            elif method == "Runtime.exceptionThrown":
+                details = params.get("exceptionDetails", {})
+                exc = details.get("exception", {})
+                raise BrowserError("Uncaught exception: %s\n%s" % (
+                    exc.get("description") or details.get("text"),
+                    json.dumps(details.get("stackTrace", {}))[:2000]))
+            elif method == "Page.javascriptDialogOpening":
+                self.send("Page.handleJavaScriptDialog", accept=True)
+                raise BrowserError("alert: %s" % params.get("message"))
+            if time.time() > deadline:
+                return False

@@ -1,0 +1,274 @@
+"""Fixes inside Odoo 11 for Python 3.11 and today's libraries.
+
+Every function runs once, right after the Odoo module it repairs has been
+imported, and changes only what Python 3.11 (or a library version that runs
+on it) broke.  The docstring of each function is the symptom it cures.
+"""
+import ast
+import functools
+import logging
+import os
+
+from . import paths
+from ._registry import fix
+
+_logger = logging.getLogger("soon_runtime")
+
+# --------------------------------------------------------------------------
+# safe_eval
+# --------------------------------------------------------------------------
+#: Python 3.9-3.11 replacements of opcodes Odoo 11 already allowed, by tier.
+#: Nothing new is allowed: closures (MAKE_CELL, COPY_FREE_VARS, LOAD/STORE_DEREF,
+#: LOAD_CLOSURE), BEFORE_WITH, DELETE_SUBSCR, PRINT_EXPR, SEND and
+#: ASYNC_GEN_WRAP stay forbidden, and calls/method loads stay out of the
+#: expression tier.
+SAFE_EVAL_CONST_OPCODES = (
+    "RESUME",            # every code object starts with it (3.11)
+    "NOP",
+    "COPY", "SWAP",      # replace DUP_TOP/DUP_TOP_TWO/ROT_* (3.11)
+    "LIST_EXTEND", "SET_UPDATE", "LIST_TO_TUPLE",  # literal [1, 2, 3], {1, 2}, (*a,) (3.9)
+    "DICT_UPDATE",       # {**a} (3.9), replaces BUILD_MAP_UNPACK
+)
+SAFE_EVAL_EXPR_OPCODES = (
+    "BINARY_OP",         # every arithmetic/inplace operator (3.11)
+    "IS_OP", "CONTAINS_OP",  # 'is' / 'in' split out of COMPARE_OP (3.9)
+    "FORMAT_VALUE", "BUILD_STRING",  # f-strings
+)
+SAFE_EVAL_SAFE_OPCODES = (
+    "PUSH_NULL", "PRECALL", "CALL", "KW_NAMES",  # the 3.11 calling sequence
+    "DICT_MERGE",        # f(**a, **b) (3.9), replaces BUILD_MAP_UNPACK_WITH_CALL
+    "POP_JUMP_FORWARD_IF_TRUE", "POP_JUMP_FORWARD_IF_FALSE",
+    "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_FALSE",
+    "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
+    "POP_JUMP_BACKWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE",
+    "JUMP_BACKWARD",     # loops (3.11) replace JUMP_ABSOLUTE
+    "RETURN_GENERATOR",  # generator expressions (3.11)
+    "PUSH_EXC_INFO", "CHECK_EXC_MATCH", "RERAISE",  # try/except (3.9-3.11)
+    "LOAD_ASSERTION_ERROR",  # assert (3.9)
+)
+
+
+@fix("odoo.tools.safe_eval")
+def safe_eval_opcodes(module):
+    """Python 3.11 compiles every expression to opcodes that Odoo 11's
+    safe_eval whitelists do not know (RESUME first, then PRECALL/CALL,
+    BINARY_OP...): every domain, context, QWeb ``t-if`` and server action is
+    refused ("forbidden opcode(s)") and nothing evaluates.  The sets are
+    extended in place, tier by tier, so ``ir_qweb`` (which imported
+    ``_SAFE_OPCODES`` by name) sees the same objects."""
+    from opcode import opmap
+
+    def codes(names):
+        return {opmap[name] for name in names if name in opmap}
+
+    const, expr, safe = (codes(SAFE_EVAL_CONST_OPCODES), codes(SAFE_EVAL_EXPR_OPCODES),
+                         codes(SAFE_EVAL_SAFE_OPCODES))
+    module._CONST_OPCODES.update(const)
+    module._EXPR_OPCODES.update(const | expr)
+    module._SAFE_OPCODES.update(const | expr | safe)
+
+
+# --------------------------------------------------------------------------
+# QWeb
+# --------------------------------------------------------------------------
+_NAME_CONSTANTS = {"None": None, "True": True, "False": False}
+#: list-valued AST fields that Python 3.8+ requires and QWeb never sets
+_LIST_FIELDS = ("posonlyargs", "kwonlyargs", "kw_defaults", "defaults", "type_ignores",
+                "decorator_list", "keywords", "orelse", "finalbody", "handlers")
+
+
+class _Py311Ast(ast.NodeTransformer):
+    """Turns the Python 3.5 AST that QWeb builds by hand into a valid 3.11 AST."""
+
+    def visit_Name(self, node):
+        if node.id in _NAME_CONSTANTS and isinstance(node.ctx, ast.Load):
+            return ast.copy_location(ast.Constant(value=_NAME_CONSTANTS[node.id]), node)
+        return node
+
+    def generic_visit(self, node):
+        for field in _LIST_FIELDS:
+            if field in node._fields and getattr(node, field, None) is None:
+                setattr(node, field, [])
+        return super().generic_visit(node)
+
+
+def _valid_positions(tree):
+    for node in ast.walk(tree):
+        if "lineno" not in node._attributes or not hasattr(node, "lineno"):
+            continue
+        end = getattr(node, "end_lineno", None)
+        if end is None or end < node.lineno:
+            node.end_lineno = node.lineno
+            node.end_col_offset = node.col_offset
+        elif end == node.lineno and (getattr(node, "end_col_offset", None) or 0) < node.col_offset:
+            node.end_col_offset = node.col_offset
+
+
+def _compile_qweb_ast(source, filename, mode, *args, **kwargs):
+    if isinstance(source, ast.AST):
+        source = _Py311Ast().visit(source)
+        ast.fix_missing_locations(source)
+        _valid_positions(source)
+    return compile(source, filename, mode, *args, **kwargs)
+
+
+@fix("odoo.addons.base.ir.ir_qweb.qweb")
+def qweb_ast(module):
+    """QWeb compiles templates from an AST it builds by hand for Python 3.5:
+    ``ast.Name(id='None'|'True'|'False')`` (must be ``ast.Constant`` since
+    3.8), ``ast.arguments`` without ``posonlyargs`` and nodes whose
+    ``end_lineno`` precedes their ``lineno``.  Every template raised
+    "Error when compiling AST", so no page rendered.  The module's
+    ``compile`` is shadowed by one that normalises the tree first."""
+    module.compile = _compile_qweb_ast
+
+
+# --------------------------------------------------------------------------
+# web client
+# --------------------------------------------------------------------------
+@fix("odoo.addons.web.controllers.main")
+def web_concat_xml(module):
+    """Python 3.9 removed ``xml.etree.ElementTree.Element.getchildren()``:
+    ``concat_xml`` fails, ``/web/webclient/qweb`` answers 500 ("Template
+    'ActionManager' not found") and the back office is a blank page.  No
+    Python test of Odoo 11 catches it."""
+    ElementTree = module.ElementTree
+    original = module.concat_xml
+
+    @functools.wraps(original)
+    def concat_xml(file_list):
+        checksum = module.hashlib.new("sha1")
+        if not file_list:
+            return b"", checksum.hexdigest()
+        root = None
+        for fname in file_list:
+            with open(fname, "rb") as fp:
+                contents = fp.read()
+                checksum.update(contents)
+                fp.seek(0)
+                try:
+                    xml = ElementTree.parse(fp).getroot()
+                except ElementTree.ParseError as e:
+                    module._logger.error("Could not parse file %s: %s" % (fname, e.msg))
+                    raise e
+            if root is None:
+                root = ElementTree.Element(xml.tag)
+            for child in list(xml):
+                root.append(child)
+        return ElementTree.tostring(root, "utf-8"), checksum.hexdigest()
+
+    module.concat_xml = concat_xml
+
+
+# --------------------------------------------------------------------------
+# YAML data and test files
+# --------------------------------------------------------------------------
+class _Yaml:
+    """``yaml`` as Odoo 11 knew it: ``load()`` with the full Loader by default."""
+
+    def __init__(self, yaml):
+        self._yaml = yaml
+
+    def __getattr__(self, name):
+        return getattr(self._yaml, name)
+
+    def load(self, stream, Loader=None):
+        return self._yaml.load(stream, Loader=Loader or self._yaml.Loader)
+
+
+@fix("odoo.tools.yaml_import")
+def yaml_loader(module):
+    """PyYAML 6 made the ``Loader`` argument of ``yaml.load`` mandatory:
+    every YAML demo/test file of Odoo 11 (stock's YAML tests among them)
+    fails with TypeError.  These files ship with the modules and are
+    trusted, as they were under PyYAML 3 whose default was the full Loader,
+    the same loader the ``!record``/``!python`` tags are registered on."""
+    if not isinstance(module.yaml, _Yaml):
+        module.yaml = _Yaml(module.yaml)
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+# --------------------------------------------------------------------------
+@fix("odoo.sql_db")
+def pg_float_digits(module):
+    """PostgreSQL 12 changed the default ``extra_float_digits`` to 1, so
+    float8 values are sent with full precision (999.9975000000001 instead of
+    999.9975) and Odoo 11's float comparisons and stock tests fail.  Every
+    connection opened by Odoo gets ``extra_float_digits=0``, the setting
+    Odoo 11 was written against."""
+    original = module.connection_info_for
+
+    @functools.wraps(original)
+    def connection_info_for(db_or_uri):
+        db_name, info = original(db_or_uri)
+        info = dict(info)
+        options = info.get("options", "")
+        if "extra_float_digits" not in options:
+            info["options"] = (options + " -c extra_float_digits=0").strip()
+        return db_name, info
+
+    module.connection_info_for = connection_info_for
+
+
+# --------------------------------------------------------------------------
+# addons path
+# --------------------------------------------------------------------------
+@fix("odoo.tools.config")
+def project_addons_path(module):
+    """Not a Python 3.11 incompatibility: puts the project's add-ons
+    (soon_ecommerce_orders, soon_delivery_flow, soon_returns) on Odoo's
+    addons path whatever command line or pytest run starts Odoo, so they are
+    importable as ``odoo.addons.<name>`` during a development checkout."""
+    extra = paths.project_addons_dir()
+    if not extra:
+        return
+    cls = type(module.config)
+    original = cls._parse_config
+
+    @functools.wraps(original)
+    def _parse_config(self, args=None):
+        result = original(self, args)
+        current = [p for p in (self.options.get("addons_path") or "").split(",") if p]
+        if extra not in [os.path.abspath(p) for p in current]:
+            self.options["addons_path"] = ",".join(current + [extra])
+        return result
+
+    cls._parse_config = _parse_config
+    # the configuration may already have been parsed (defaults at import time)
+    current = [p for p in (module.config.options.get("addons_path") or "").split(",") if p]
+    if current and extra not in current:
+        module.config.options["addons_path"] = ",".join(current + [extra])
+
+
+# --------------------------------------------------------------------------
+# browser tests
+# --------------------------------------------------------------------------
+@fix("odoo.tests.common")
+def phantom_js_chromium(module):
+    """PhantomJS does not exist on these machines (nor for Python 3.11-era
+    systems): every JS tour of Odoo 11 was skipped ("PhantomJS not found").
+    ``HttpCase.phantom_js`` now drives headless Debian Chromium through the
+    DevTools protocol with PhantomJS's contract (session cookie, ``ready``
+    condition, console 'ok' / 'error')."""
+    from . import chromium
+
+    def phantom_js(self, url_path, code, ready="window", login=None, timeout=60, **kw):
+        if not chromium.available():
+            raise module.unittest.SkipTest("Chromium not found at %s" % chromium.CHROMIUM)
+        self.authenticate(login, login)
+        base = "http://%s:%s" % (module.HOST, module.PORT)
+        logger = module._logger.getChild("chromium")
+        browser = chromium.Chromium(logger)
+        try:
+            browser.set_cookie("session_id", self.session_id, base + "/")
+            try:
+                browser.run_test(base + url_path, code, ready=ready, timeout=timeout)
+            except chromium.BrowserError as exc:
+                self.fail(str(exc))
+        finally:
+            browser.close()
+            self._wait_remaining_requests()
+
+    phantom_js.__doc__ = module.HttpCase.phantom_js.__doc__
+    module.HttpCase.phantom_js = phantom_js
