@@ -1,0 +1,111 @@
+"""Each runtime fix, exercised through the real Odoo code path it repairs."""
+import base64
+import collections
+import collections.abc
+import inspect
+import tempfile
+import os
+import threading
+
+from lxml import etree
+
+import odoo
+from odoo.tests.common import TransactionCase
+from odoo.tools import config
+
+import soon_runtime
+from soon_runtime import fixes_stdlib
+
+
+class TestRuntimeFixes(TransactionCase):
+
+    def test_every_fix_applied(self):
+        """A loaded Odoo registry has gone through every registered fix."""
+        # the web controllers and QWeb modules are imported by the registry load
+        import odoo.addons.web.controllers.main  # noqa: F401
+        names = {fix.name for fix in soon_runtime.FIXES}
+        self.assertGreaterEqual(len(names), 12)
+        self.assertEqual(names - soon_runtime.applied(), set())
+        for fix in soon_runtime.FIXES:
+            self.assertTrue(fix.symptom, "fix %s must document its symptom" % fix.name)
+
+    def test_collections_aliases(self):
+        self.assertIs(collections.Mapping, collections.abc.Mapping)
+        partners = self.env["res.partner"].search([], limit=2)
+        self.assertIsInstance(partners, collections.abc.Sequence)
+        self.assertIsInstance(partners, collections.abc.Set)
+
+    def test_getargspec_like_python36(self):
+        def f(self, a, b=1, *args, **kw):
+            pass
+        spec = inspect.getargspec(f)
+        self.assertEqual(spec.args, ["self", "a", "b"])
+        self.assertEqual((spec.varargs, spec.keywords, spec.defaults), ("args", "kw", (1,)))
+        self.assertEqual(inspect.formatargspec(*spec), "(self, a, b=1, *args, **kw)")
+        self.assertEqual(fixes_stdlib._formatargspec(["x"], None, None, None, ["k"], {"k": 2}),
+                         "(x, *, k=2)")
+
+        def annotated(a: int):
+            pass
+        with self.assertRaises(ValueError):
+            inspect.getargspec(annotated)
+
+    def test_ormcache_signature(self):
+        """ormcache builds its key function with getargspec/formatargspec."""
+        model_data = self.env["ir.model.data"]
+        first = model_data.xmlid_lookup("base.main_company")
+        self.assertEqual(first, model_data.xmlid_lookup("base.main_company"))
+        self.assertEqual(first[2], self.env.ref("base.main_company").id)
+
+    def test_base64_and_thread(self):
+        self.assertEqual(base64.encodestring(b"soon"), b"c29vbg==\n")
+        self.assertEqual(base64.decodestring(b"c29vbg==\n"), b"soon")
+        self.assertTrue(threading.current_thread().isAlive())
+
+    def test_postgres_float_digits(self):
+        self.env.cr.execute("SHOW extra_float_digits")
+        self.assertEqual(self.env.cr.fetchone()[0], "0")
+        self.env.cr.execute("SELECT 999.9975::float8 * 1")
+        self.assertEqual(self.env.cr.fetchone()[0], 999.9975)
+
+    def test_qweb_compiles_constants_and_lambdas(self):
+        template = etree.fromstring(
+            '<t t-name="soon_runtime_probe">'
+            '<span t-if="value is None">none</span>'
+            '<span t-elif="value is True">true</span>'
+            '<t t-foreach="items" t-as="item"><i t-esc="item"/></t>'
+            '<b t-esc="max(items, key=lambda x: -x)"/>'
+            '<t t-set="total" t-value="sum(items)"/><u t-esc="total"/>'
+            '<a t-att-href="\'/x/%s\' % value" t-att-class="value and \'on\' or None">link</a>'
+            '</t>')
+        html = self.env["ir.qweb"].render(template, {"value": None, "items": [1, 3, 2]}).decode()
+        self.assertIn("<span>none</span>", html)
+        self.assertIn("<i>1</i><i>3</i><i>2</i>", html)
+        self.assertIn("<b>1</b>", html)
+        self.assertIn("<u>6</u>", html)
+        self.assertIn('href="/x/None"', html)
+        self.assertNotIn("class=", html)
+
+    def test_yaml_records_load(self):
+        """YAML data/test files load with the PyYAML 6 fix (full Loader, custom tags)."""
+        source = tempfile.NamedTemporaryFile("w+", suffix=".yml")
+        source.write(
+            "-\n"
+            "  !record {model: res.partner, id: soon_yaml_partner}:\n"
+            "    name: SoOn YAML partner\n"
+            "-\n"
+            "  !python {model: res.partner, id: soon_yaml_partner}: |\n"
+            "    assert self.browse(ref('soon_yaml_partner')).name == 'SoOn YAML partner'\n")
+        source.seek(0)
+        odoo.tools.convert_yaml_import(self.env.cr, "base", source, "test", mode="init")
+        self.assertEqual(self.env.ref("base.soon_yaml_partner").name, "SoOn YAML partner")
+
+    def test_node_path_for_lessc(self):
+        self.assertIn("/usr/share/nodejs", os.environ.get("NODE_PATH", "").split(os.pathsep))
+
+    def test_project_addons_on_path(self):
+        paths = [os.path.abspath(p) for p in config["addons_path"].split(",")]
+        for addon in ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns"):
+            path = odoo.modules.get_module_path(addon)
+            self.assertTrue(path, addon)
+            self.assertIn(os.path.dirname(path), paths)
