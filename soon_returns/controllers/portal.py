@@ -1,0 +1,165 @@
+import base64
+import binascii
+
+from werkzeug.exceptions import NotFound
+
+from odoo import _, http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+from odoo.tools import consteq
+
+from odoo.addons.portal.controllers.portal import get_records_pager, pager as portal_pager
+from odoo.addons.sale.controllers.portal import CustomerPortal
+
+from ..models.return_request import ReturnRequestError
+
+KEPT_PREFIX = "kept-"
+
+
+class ReturnPortal(CustomerPortal):
+    """Customer portal: the return form of an order, the list and page of returns.
+
+    Thin on purpose: access checks and input extraction here, the policy and
+    the creation in ``return.request._portal_submit``.
+    """
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["return_count"] = request.env["return.request"].search_count(self._return_domain())
+        return values
+
+    def _layout_values(self):
+        """Layout values of a logged-in customer; none for a token visitor."""
+        if request.env.user._is_public():
+            return {}
+        return self._prepare_portal_layout_values()
+
+    def _return_domain(self):
+        partner = request.env.user.partner_id
+        return [("message_partner_ids", "child_of", [partner.commercial_partner_id.id])]
+
+    def _return_check_access(self, request_id, access_token=None):
+        """The return request as sudo if the visitor may see it, else NotFound."""
+        record = request.env["return.request"].browse(request_id)
+        record_sudo = record.sudo().exists()
+        if not record_sudo:
+            raise NotFound()
+        try:
+            record.check_access_rights("read")
+            record.check_access_rule("read")
+        except AccessError:
+            if not access_token or not consteq(record_sudo.access_token, access_token):
+                raise NotFound()
+        return record_sudo
+
+    def _return_order_check_access(self, order_id, access_token=None):
+        try:
+            return self._order_check_access(order_id, access_token=access_token)
+        except (AccessError, MissingError):
+            raise NotFound()
+
+    # ------------------------------------------------------------------
+    # The return form of an order
+    # ------------------------------------------------------------------
+    @http.route(["/my/orders/<int:order_id>/return"], type="http", auth="public",
+                methods=["GET", "POST"], website=True)
+    def portal_order_return(self, order_id, access_token=None, **post):
+        order = self._return_order_check_access(order_id, access_token)
+        if order.state not in ("sale", "done"):
+            raise NotFound()
+        if request.httprequest.method != "POST":
+            return self._render_return_form(order, access_token)
+        form = {key: value for key, value in request.httprequest.form.items()
+                if not key.startswith(KEPT_PREFIX) and key not in ("csrf_token", "access_token")}
+        files = self._read_uploads(order)
+        try:
+            return_request = request.env["return.request"]._portal_submit(order, form, files)
+        except ReturnRequestError as refusal:
+            return self._render_return_form(
+                order, access_token, form=form, errors=refusal.errors, kept_photos=refusal.kept_photos)
+        url = "/my/returns/%s" % return_request.id
+        if access_token:
+            url += "?access_token=%s" % return_request.access_token
+        return request.redirect(url)
+
+    def _read_uploads(self, order):
+        """``{field: [(filename, bytes)]}`` from the uploads and the photos kept
+        from a refused submission (never more than the size limit + 1 byte)."""
+        limit = int(order.company_id.return_photo_max_mb * 1024 * 1024) + 1
+        files = {}
+        httprequest = request.httprequest
+        for key in httprequest.files:
+            for upload in httprequest.files.getlist(key):
+                files.setdefault(key, []).append((upload.filename, upload.stream.read(limit)))
+        for key in httprequest.form:
+            if key.startswith(KEPT_PREFIX):
+                for value in httprequest.form.getlist(key):
+                    name, _sep, data = value.partition(":")
+                    try:
+                        content = base64.b64decode(data, validate=True)[:limit]
+                    except (binascii.Error, ValueError):
+                        content = b""
+                    files.setdefault(key[len(KEPT_PREFIX):], []).append((name, content))
+        return files
+
+    def _render_return_form(self, order, access_token, form=None, errors=None, kept_photos=None):
+        infos = order._get_return_info()
+        values = self._layout_values()
+        values.update({
+            "order": order,
+            "sales_order": order,
+            "return_infos": [infos[line.id] for line in order.order_line if line.id in infos],
+            "form": form or {},
+            "errors": errors or {},
+            "kept_photos": kept_photos or {},
+            "access_token": access_token,
+            "no_breadcrumbs": bool(access_token) and request.env.user._is_public(),
+            "return_methods": request.env["return.request"]._fields["return_method"]._description_selection(request.env),
+            "max_photo_mb": order.company_id.return_photo_max_mb,
+            "page_name": "return_form",
+        })
+        return request.render("soon_returns.portal_return_form", values)
+
+    # ------------------------------------------------------------------
+    # The customer's returns
+    # ------------------------------------------------------------------
+    @http.route(["/my/returns", "/my/returns/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_returns(self, page=1, sortby=None, **kw):
+        values = self._prepare_portal_layout_values()
+        ReturnRequest = request.env["return.request"]
+        domain = self._return_domain()
+        searchbar_sortings = {
+            "date": {"label": _("Newest"), "order": "date_submitted desc, id desc"},
+            "name": {"label": _("Reference"), "order": "name desc"},
+            "state": {"label": _("Status"), "order": "state, date_submitted desc"},
+        }
+        sortby = sortby if sortby in searchbar_sortings else "date"
+        pager = portal_pager(
+            url="/my/returns", url_args={"sortby": sortby},
+            total=ReturnRequest.search_count(domain), page=page, step=self._items_per_page)
+        returns = ReturnRequest.search(
+            domain, order=searchbar_sortings[sortby]["order"],
+            limit=self._items_per_page, offset=pager["offset"])
+        request.session["my_returns_history"] = returns.ids[:100]
+        values.update({
+            "returns": returns.sudo(),
+            "page_name": "return",
+            "pager": pager,
+            "default_url": "/my/returns",
+            "searchbar_sortings": searchbar_sortings,
+            "sortby": sortby,
+        })
+        return request.render("soon_returns.portal_my_returns", values)
+
+    @http.route(["/my/returns/<int:request_id>"], type="http", auth="public", website=True)
+    def portal_return_page(self, request_id, access_token=None, **kw):
+        return_request = self._return_check_access(request_id, access_token)
+        values = self._layout_values()
+        values.update({
+            "return_request": return_request,
+            "access_token": access_token,
+            "no_breadcrumbs": bool(access_token) and request.env.user._is_public(),
+            "page_name": "return",
+        })
+        values.update(get_records_pager(request.session.get("my_returns_history", []), return_request))
+        return request.render("soon_returns.portal_return_page", values)

@@ -1,0 +1,15 @@
+from odoo import api, fields, models
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    return_request_line_id = fields.Many2one(
+        "return.request.line", string="Return Request Line", index=True, copy=False,
+        readonly=True)
+
+    @api.multi
+    def _action_done(self):
+        done = super()._action_done()
+        (self | done).mapped("return_request_line_id.request_id")._on_return_moves_done()
+        return done
