@@ -570,7 +570,7 @@ class ReturnRequest(models.Model):
     def _get_state_history(self):
         """``[(datetime string, state label)]`` of the steps reached, oldest first."""
         self.ensure_one()
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        steps = [(self["date_%s" % state], labels[state]) for state in labels
-                 if self["date_%s" % state]]
-        return sorted(steps)
+        selection = self._fields["state"]._description_selection(self.env)
+        steps = [(self["date_%s" % state], position, label)
+                 for position, (state, label) in enumerate(selection) if self["date_%s" % state]]
+        return [(date, label) for date, _position, label in sorted(steps)]
