@@ -1,1 +1,3 @@
 # -*- coding: utf-8 -*-
+from . import controllers, models
+from .hooks import pre_init_hook

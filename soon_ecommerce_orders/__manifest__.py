@@ -9,7 +9,17 @@
     "website": "https://github.com/soon-erp/ecommerce-order-handling",
     "license": "LGPL-3",
     "depends": ["website_sale", "website_sale_stock", "payment_transfer", "account_invoicing"],
-    "data": [],
+    "data": [
+        "data/payment_acquirer_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/website_sale_templates.xml",
+        "report/report_templates.xml",
+    ],
+    "demo": [],
+    "pre_init_hook": "pre_init_hook",
     "installable": True,
     "application": False,
 }

@@ -4,6 +4,8 @@
   HTTP server uses in test mode, so records a test creates are visible to
   the requests it makes (Odoo 12+ semantics; on Odoo 11 the two are
   different transactions) and everything is rolled back at the end.
+  ``url_open``/``json_rpc`` call ``sync()`` first; call it yourself before
+  driving a browser.
 * ``browser()``: Playwright driving Debian's ``/usr/bin/chromium`` (never a
   downloaded browser) that records console errors and uncaught exceptions.
 * ``screenshot()``: saves a page under ``docs/images`` for the user guide.
@@ -11,7 +13,9 @@
 import contextlib
 import os
 
+import odoo
 from odoo import api
+from odoo.service import security
 from odoo.tests import common
 
 from . import chromium, paths
@@ -27,17 +31,62 @@ class SoonHttpCase(common.HttpCase):
         self.http_cr = self.registry.test_cr
         self.env = api.Environment(self.http_cr, self.uid, {})
 
+    def sync(self):
+        """Make the test's writes survive the requests it makes.
+
+        The HTTP layer closes the shared test cursor without committing in
+        places (``check_signaling``), which rolls back to the cursor's last
+        "commit" (a savepoint): commit the savepoint before each request.
+        Nothing reaches the database for real: the transaction itself is
+        rolled back when the test ends.
+        """
+        self.http_cr.commit()
+
+    def url_open(self, url, data=None, timeout=10):
+        self.sync()
+        return super().url_open(url, data=data, timeout=timeout)
+
     @property
     def base_url(self):
         return "http://%s:%s" % (common.HOST, common.PORT)
 
     def refresh(self):
         """Forget cached values after HTTP requests changed the database."""
-        self.env.invalidate_all()
+        self.env.cache.invalidate()
 
-    def login_session(self, login, password=None):
-        """Authenticate this test's session cookie as ``login``."""
-        self.authenticate(login, password or login)
+    def json_rpc(self, url, params=None, timeout=30):
+        """POST a JSON-RPC call to an Odoo ``type='json'`` route; returns the
+        decoded response (``result`` or ``error``)."""
+        self.sync()
+        response = self.opener.post(
+            self.base_url + url if url.startswith("/") else url,
+            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params or {}},
+            timeout=timeout)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        return response.json()
+
+    def query_count(self):
+        """Queries run so far on the cursor shared with the HTTP server."""
+        return self.http_cr.sql_log_count
+
+    def authenticate(self, user, password):
+        """HttpCase.authenticate, but reading the user on the shared cursor
+        (Odoo 11's reads it on the test's private cursor, where users created
+        by the test do not exist)."""
+        self.sync()
+        if user is None:
+            return
+        db = common.get_db_name()
+        uid = self.registry["res.users"].authenticate(db, user, password, None)
+        env = api.Environment(self.http_cr, uid, {})
+        # the stored session holds what earlier requests put there (the cart): keep it
+        session = self.session = odoo.http.root.session_store.get(self.session_id)
+        session.db, session.uid, session.login = db, uid, user
+        session.session_token = uid and security.compute_session_token(session, env)
+        session.context = env["res.users"].context_get() or {}
+        session.context["uid"] = uid
+        session._fix_lang(session.context)
+        odoo.http.root.session_store.save(session)
 
 
 class BrowserErrors(AssertionError):
