@@ -80,7 +80,7 @@ class ReturnPortal(CustomerPortal):
         url = "/my/returns/%s" % return_request.id
         if access_token:
             url += "?access_token=%s" % return_request.access_token
-        return request.redirect(url)
+        return request.redirect(url, code=303)
 
     def _read_uploads(self, order):
         """``{field: [(filename, bytes)]}`` from the uploads and the photos kept
