@@ -18,7 +18,7 @@
         "views/website_sale_templates.xml",
         "report/report_templates.xml",
     ],
-    "demo": [],
+    "demo": ["demo/sale_order_demo.xml"],
     "pre_init_hook": "pre_init_hook",
     "installable": True,
     "application": False,
