@@ -8,7 +8,7 @@ class ProductCategory(models.Model):
         [("parent", "Same as parent category"),
          ("returnable", "Returnable"),
          ("final_sale", "Final sale (not returnable)")],
-        string="Return Policy", default="parent", required=True,
+        string="Return Policy", default="parent",
         help="Products of this category that do not set their own policy follow it. "
              "At the top of the tree, 'Same as parent' means: stockable products are "
              "returnable; services and consumables are not.")

@@ -8,7 +8,7 @@ class ProductTemplate(models.Model):
         [("category", "Same as category"),
          ("returnable", "Returnable"),
          ("final_sale", "Final sale (not returnable)")],
-        string="Return Policy", default="category", required=True,
+        string="Return Policy", default="category",
         help="Whether customers may return this product through the portal. "
              "The product's own setting wins over its category's.")
     return_window_days = fields.Integer(
@@ -37,7 +37,7 @@ class ProductProduct(models.Model):
         company = company or self.env.user.company_id
         tmpl = self.product_tmpl_id
         categ_policy, categ_window, categ_reasons = tmpl.categ_id._get_return_policy_values()
-        policy = tmpl.return_policy if tmpl.return_policy != "category" else categ_policy
+        policy = tmpl.return_policy if tmpl.return_policy not in (False, "category") else categ_policy
         refusal = False
         if policy == "final_sale":
             refusal = _("This product is a final sale: it cannot be returned.")
