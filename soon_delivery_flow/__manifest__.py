@@ -9,7 +9,19 @@
     "website": "https://github.com/soon-erp/ecommerce-order-handling",
     "license": "LGPL-3",
     "depends": ["sale_stock", "delivery", "website_sale", "soon_ecommerce_orders"],
-    "data": [],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "data/mail_template_data.xml",
+        "report/shipping_label_reports.xml",
+        "report/shipping_label_templates.xml",
+        "wizard/delivery_process_views.xml",
+        "views/stock_picking_views.xml",
+        "views/delivery_carrier_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "demo": [
+        "demo/delivery_flow_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }
