@@ -1,3 +1,2 @@
-from . import controllers
-from . import models
-from . import wizard
+# ruff: noqa: F401
+from . import controllers, models, wizard

@@ -1,1 +1,2 @@
+# ruff: noqa: F401
 from . import portal

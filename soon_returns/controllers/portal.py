@@ -1,15 +1,14 @@
 import base64
 import binascii
 
-from werkzeug.exceptions import NotFound
-
 from odoo import _, http
+from odoo.addons.portal.controllers.portal import get_records_pager
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.sale.controllers.portal import CustomerPortal
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import consteq
-
-from odoo.addons.portal.controllers.portal import get_records_pager, pager as portal_pager
-from odoo.addons.sale.controllers.portal import CustomerPortal
+from werkzeug.exceptions import NotFound
 
 from ..models.return_request import ReturnRequestError
 
@@ -61,22 +60,25 @@ class ReturnPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # The return form of an order
     # ------------------------------------------------------------------
-    @http.route(["/my/orders/<int:order_id>/return"], type="http", auth="public",
-                methods=["GET", "POST"], website=True)
+    @http.route(["/my/orders/<int:order_id>/return"], type="http", auth="public", methods=["GET", "POST"], website=True)
     def portal_order_return(self, order_id, access_token=None, **post):
         order = self._return_order_check_access(order_id, access_token)
         if order.state not in ("sale", "done"):
             raise NotFound()
         if request.httprequest.method != "POST":
             return self._render_return_form(order, access_token)
-        form = {key: value for key, value in request.httprequest.form.items()
-                if not key.startswith(KEPT_PREFIX) and key not in ("csrf_token", "access_token")}
+        form = {
+            key: value
+            for key, value in request.httprequest.form.items()
+            if not key.startswith(KEPT_PREFIX) and key not in ("csrf_token", "access_token")
+        }
         files = self._read_uploads(order)
         try:
             return_request = request.env["return.request"]._portal_submit(order, form, files)
         except ReturnRequestError as refusal:
             return self._render_return_form(
-                order, access_token, form=form, errors=refusal.errors, kept_photos=refusal.kept_photos)
+                order, access_token, form=form, errors=refusal.errors, kept_photos=refusal.kept_photos
+            )
         url = "/my/returns/%s" % return_request.id
         if access_token:
             url += "?access_token=%s" % return_request.access_token
@@ -99,25 +101,29 @@ class ReturnPortal(CustomerPortal):
                         content = base64.b64decode(data, validate=True)[:limit]
                     except (binascii.Error, ValueError):
                         content = b""
-                    files.setdefault(key[len(KEPT_PREFIX):], []).append((name, content))
+                    files.setdefault(key[len(KEPT_PREFIX) :], []).append((name, content))
         return files
 
     def _render_return_form(self, order, access_token, form=None, errors=None, kept_photos=None):
         infos = order._get_return_info()
         values = self._layout_values()
-        values.update({
-            "order": order,
-            "sales_order": order,
-            "return_infos": [infos[line.id] for line in order.order_line if line.id in infos],
-            "form": form or {},
-            "errors": errors or {},
-            "kept_photos": kept_photos or {},
-            "access_token": access_token,
-            "no_breadcrumbs": bool(access_token) and request.env.user._is_public(),
-            "return_methods": request.env["return.request"]._fields["return_method"]._description_selection(request.env),
-            "max_photo_mb": order.company_id.return_photo_max_mb,
-            "page_name": "return_form",
-        })
+        values.update(
+            {
+                "order": order,
+                "sales_order": order,
+                "return_infos": [infos[line.id] for line in order.order_line if line.id in infos],
+                "form": form or {},
+                "errors": errors or {},
+                "kept_photos": kept_photos or {},
+                "access_token": access_token,
+                "no_breadcrumbs": bool(access_token) and request.env.user._is_public(),
+                "return_methods": request.env["return.request"]
+                ._fields["return_method"]
+                ._description_selection(request.env),
+                "max_photo_mb": order.company_id.return_photo_max_mb,
+                "page_name": "return_form",
+            }
+        )
         return request.render("soon_returns.portal_return_form", values)
 
     # ------------------------------------------------------------------
@@ -135,31 +141,39 @@ class ReturnPortal(CustomerPortal):
         }
         sortby = sortby if sortby in searchbar_sortings else "date"
         pager = portal_pager(
-            url="/my/returns", url_args={"sortby": sortby},
-            total=ReturnRequest.search_count(domain), page=page, step=self._items_per_page)
+            url="/my/returns",
+            url_args={"sortby": sortby},
+            total=ReturnRequest.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
         returns = ReturnRequest.search(
-            domain, order=searchbar_sortings[sortby]["order"],
-            limit=self._items_per_page, offset=pager["offset"])
+            domain, order=searchbar_sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+        )
         request.session["my_returns_history"] = returns.ids[:100]
-        values.update({
-            "returns": returns.sudo(),
-            "page_name": "return",
-            "pager": pager,
-            "default_url": "/my/returns",
-            "searchbar_sortings": searchbar_sortings,
-            "sortby": sortby,
-        })
+        values.update(
+            {
+                "returns": returns.sudo(),
+                "page_name": "return",
+                "pager": pager,
+                "default_url": "/my/returns",
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+            }
+        )
         return request.render("soon_returns.portal_my_returns", values)
 
     @http.route(["/my/returns/<int:request_id>"], type="http", auth="public", website=True)
     def portal_return_page(self, request_id, access_token=None, **kw):
         return_request = self._return_check_access(request_id, access_token)
         values = self._layout_values()
-        values.update({
-            "return_request": return_request,
-            "access_token": access_token,
-            "no_breadcrumbs": bool(access_token) and request.env.user._is_public(),
-            "page_name": "return",
-        })
+        values.update(
+            {
+                "return_request": return_request,
+                "access_token": access_token,
+                "no_breadcrumbs": bool(access_token) and request.env.user._is_public(),
+                "page_name": "return",
+            }
+        )
         values.update(get_records_pager(request.session.get("my_returns_history", []), return_request))
         return request.render("soon_returns.portal_return_page", values)

@@ -1,3 +1,6 @@
+# isort: skip_file
+# ruff: noqa: F401
+# order matters: return.report's SQL view needs the return request tables
 from . import res_company
 from . import res_config_settings
 from . import return_reason

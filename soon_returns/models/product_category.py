@@ -5,21 +5,29 @@ class ProductCategory(models.Model):
     _inherit = "product.category"
 
     return_policy = fields.Selection(
-        [("parent", "Same as parent category"),
-         ("returnable", "Returnable"),
-         ("final_sale", "Final sale (not returnable)")],
-        string="Return Policy", default="parent",
+        [
+            ("parent", "Same as parent category"),
+            ("returnable", "Returnable"),
+            ("final_sale", "Final sale (not returnable)"),
+        ],
+        string="Return Policy",
+        default="parent",
         help="Products of this category that do not set their own policy follow it. "
-             "At the top of the tree, 'Same as parent' means: stockable products are "
-             "returnable; services and consumables are not.")
+        "At the top of the tree, 'Same as parent' means: stockable products are "
+        "returnable; services and consumables are not.",
+    )
     return_window_days = fields.Integer(
         string="Return Window (days)",
-        help="Days after delivery to return a product. 0: the parent category's "
-             "window, or the company's default.")
+        help="Days after delivery to return a product. 0: the parent category's window, or the company's default.",
+    )
     return_reason_ids = fields.Many2many(
-        "return.reason", "product_category_return_reason_rel", "categ_id", "reason_id",
+        "return.reason",
+        "product_category_return_reason_rel",
+        "categ_id",
+        "reason_id",
         string="Allowed Return Reasons",
-        help="Empty: the parent category's reasons, or every reason.")
+        help="Empty: the parent category's reasons, or every reason.",
+    )
 
     @api.multi
     def _get_return_policy_values(self):

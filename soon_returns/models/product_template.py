@@ -5,20 +5,24 @@ class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     return_policy = fields.Selection(
-        [("category", "Same as category"),
-         ("returnable", "Returnable"),
-         ("final_sale", "Final sale (not returnable)")],
-        string="Return Policy", default="category",
+        [("category", "Same as category"), ("returnable", "Returnable"), ("final_sale", "Final sale (not returnable)")],
+        string="Return Policy",
+        default="category",
         help="Whether customers may return this product through the portal. "
-             "The product's own setting wins over its category's.")
+        "The product's own setting wins over its category's.",
+    )
     return_window_days = fields.Integer(
         string="Return Window (days)",
-        help="Days after delivery to return this product. 0: the category's "
-             "window, or the company's default.")
+        help="Days after delivery to return this product. 0: the category's window, or the company's default.",
+    )
     return_reason_ids = fields.Many2many(
-        "return.reason", "product_template_return_reason_rel", "product_tmpl_id", "reason_id",
+        "return.reason",
+        "product_template_return_reason_rel",
+        "product_tmpl_id",
+        "reason_id",
         string="Allowed Return Reasons",
-        help="Empty: the category's reasons, or every reason.")
+        help="Empty: the category's reasons, or every reason.",
+    )
 
 
 class ProductProduct(models.Model):
@@ -45,8 +49,7 @@ class ProductProduct(models.Model):
             refusal = _("This kind of product (service, digital or consumable) cannot be returned.")
         reasons = tmpl.return_reason_ids or categ_reasons
         if not reasons:
-            reasons = self.env["return.reason"].search([
-                ("company_id", "in", [False, company.id])])
+            reasons = self.env["return.reason"].search([("company_id", "in", [False, company.id])])
         return {
             "returnable": not refusal,
             "refusal": refusal,

@@ -9,6 +9,7 @@ class ReturnReport(models.Model):
     pivot grouped by product, category, reason or month shows the return rate
     (returned / delivered) of each group.
     """
+
     _name = "return.report"
     _description = "Returns Analysis"
     _auto = False
@@ -21,9 +22,17 @@ class ReturnReport(models.Model):
     reason_id = fields.Many2one("return.reason", string="Reason", readonly=True)
     request_id = fields.Many2one("return.request", string="Return Request", readonly=True)
     state = fields.Selection(
-        [("submitted", "Submitted"), ("approved", "Approved"), ("received", "Received"),
-         ("refunded", "Refunded"), ("rejected", "Rejected"), ("cancelled", "Cancelled")],
-        string="Return Status", readonly=True)
+        [
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("received", "Received"),
+            ("refunded", "Refunded"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Return Status",
+        readonly=True,
+    )
     order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
@@ -31,8 +40,11 @@ class ReturnReport(models.Model):
     qty_requested = fields.Float(string="Requested Qty", readonly=True)
     qty_returned = fields.Float(string="Returned Qty", readonly=True)
     return_rate = fields.Float(
-        string="Return Rate (%)", readonly=True, group_operator="avg",
-        help="Returned quantity / delivered quantity of the group, in percent.")
+        string="Return Rate (%)",
+        readonly=True,
+        group_operator="avg",
+        help="Returned quantity / delivered quantity of the group, in percent.",
+    )
 
     @api.model_cr
     def init(self):
@@ -97,11 +109,9 @@ class ReturnReport(models.Model):
             rate_requested = True
         else:
             rate_requested = False
-        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit,
-                                    orderby=orderby, lazy=lazy)
+        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
         if rate_requested:
             for group in groups:
                 delivered = group.get("qty_delivered") or 0.0
-                group["return_rate"] = (
-                    100.0 * (group.get("qty_returned") or 0.0) / delivered if delivered else 0.0)
+                group["return_rate"] = 100.0 * (group.get("qty_returned") or 0.0) / delivered if delivered else 0.0
         return groups

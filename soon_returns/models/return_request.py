@@ -7,11 +7,10 @@ import uuid
 from collections import OrderedDict, defaultdict
 from datetime import timedelta
 
-from PIL import Image
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, float_repr, float_round
+from PIL import Image
 
 _logger = logging.getLogger(__name__)
 
@@ -46,62 +45,98 @@ class ReturnRequest(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default="/", index=True)
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index=True)
     state = fields.Selection(
-        [("submitted", "Submitted"),
-         ("approved", "Approved"),
-         ("received", "Received"),
-         ("refunded", "Refunded"),
-         ("rejected", "Rejected"),
-         ("cancelled", "Cancelled")],
-        string="Status", required=True, readonly=True, copy=False, index=True,
-        default="submitted", track_visibility="onchange")
+        [
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("received", "Received"),
+            ("refunded", "Refunded"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Status",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default="submitted",
+        track_visibility="onchange",
+    )
     order_id = fields.Many2one(
-        "sale.order", string="Sales Order", required=True, readonly=True, index=True,
-        ondelete="restrict", states={"submitted": [("readonly", False)]})
+        "sale.order",
+        string="Sales Order",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        states={"submitted": [("readonly", False)]},
+    )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True,
-        states={"submitted": [("readonly", False)]})
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        states={"submitted": [("readonly", False)]},
+    )
     company_id = fields.Many2one(
-        "res.company", string="Company", related="order_id.company_id", store=True,
-        readonly=True)
+        "res.company", string="Company", related="order_id.company_id", store=True, readonly=True
+    )
     user_id = fields.Many2one(
-        "res.users", string="Responsible", track_visibility="onchange",
-        default=lambda self: self.env.user, index=True,
-        domain=[("share", "=", False)])
+        "res.users",
+        string="Responsible",
+        track_visibility="onchange",
+        default=lambda self: self.env.user,
+        index=True,
+        domain=[("share", "=", False)],
+    )
     line_ids = fields.One2many(
-        "return.request.line", "request_id", string="Lines", copy=True, readonly=True,
-        states={"submitted": [("readonly", False)]})
+        "return.request.line",
+        "request_id",
+        string="Lines",
+        copy=True,
+        readonly=True,
+        states={"submitted": [("readonly", False)]},
+    )
     return_method = fields.Selection(
         [("dropoff", "Drop off at the shop"), ("pickup", "Pickup at my address")],
-        string="Return Method", required=True, default="dropoff",
-        track_visibility="onchange", readonly=True,
-        states={"submitted": [("readonly", False)], "approved": [("readonly", False)]})
-    picking_ids = fields.One2many(
-        "stock.picking", "return_request_id", string="Return Transfers", readonly=True)
+        string="Return Method",
+        required=True,
+        default="dropoff",
+        track_visibility="onchange",
+        readonly=True,
+        states={"submitted": [("readonly", False)], "approved": [("readonly", False)]},
+    )
+    picking_ids = fields.One2many("stock.picking", "return_request_id", string="Return Transfers", readonly=True)
     picking_count = fields.Integer(compute="_compute_picking_count", string="Transfers")
     reject_reason = fields.Text(string="Rejection Reason", readonly=True, track_visibility="onchange")
     credit_note_id = fields.Many2one(
-        "account.invoice", string="Credit Note", readonly=True, copy=False,
-        help="Set when the request is refunded.")
-    access_token = fields.Char(
-        "Security Token", copy=False, default=lambda self: str(uuid.uuid4()))
+        "account.invoice", string="Credit Note", readonly=True, copy=False, help="Set when the request is refunded."
+    )
+    access_token = fields.Char("Security Token", copy=False, default=lambda self: str(uuid.uuid4()))
     date_submitted = fields.Datetime(
-        string="Submitted on", required=True, readonly=True, copy=False,
-        default=fields.Datetime.now)
+        string="Submitted on", required=True, readonly=True, copy=False, default=fields.Datetime.now
+    )
     date_approved = fields.Datetime(string="Approved on", readonly=True, copy=False)
     date_received = fields.Datetime(string="Received on", readonly=True, copy=False)
     date_refunded = fields.Datetime(string="Refunded on", readonly=True, copy=False)
     date_rejected = fields.Datetime(string="Rejected on", readonly=True, copy=False)
     date_cancelled = fields.Datetime(string="Cancelled on", readonly=True, copy=False)
     date_deadline = fields.Datetime(
-        string="Deadline", compute="_compute_date_deadline", store=True, index=True,
-        help="When the current step (review, reception, refund) should be done.")
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        index=True,
+        help="When the current step (review, reception, refund) should be done.",
+    )
     is_late = fields.Boolean(
-        string="Late", readonly=True, copy=False, index=True,
-        help="The deadline of the current step passed; an activity was scheduled "
-             "for the responsible.")
+        string="Late",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The deadline of the current step passed; an activity was scheduled for the responsible.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -111,10 +146,15 @@ class ReturnRequest(models.Model):
         for request in self:
             request.picking_count = len(request.picking_ids)
 
-    @api.depends("state", "date_submitted", "date_approved", "date_received",
-                 "company_id.return_sla_submitted_hours",
-                 "company_id.return_sla_approved_hours",
-                 "company_id.return_sla_received_hours")
+    @api.depends(
+        "state",
+        "date_submitted",
+        "date_approved",
+        "date_received",
+        "company_id.return_sla_submitted_hours",
+        "company_id.return_sla_approved_hours",
+        "company_id.return_sla_received_hours",
+    )
     def _compute_date_deadline(self):
         for request in self:
             deadline = False
@@ -122,8 +162,7 @@ class ReturnRequest(models.Model):
                 start = request["date_%s" % request.state]
                 hours = request.company_id["return_sla_%s_hours" % request.state]
                 if start and hours:
-                    deadline = fields.Datetime.to_string(
-                        fields.Datetime.from_string(start) + timedelta(hours=hours))
+                    deadline = fields.Datetime.to_string(fields.Datetime.from_string(start) + timedelta(hours=hours))
             request.date_deadline = deadline
 
     @api.multi
@@ -225,8 +264,8 @@ class ReturnRequest(models.Model):
     def _lock_sale_lines(self, sale_lines):
         if sale_lines:
             self.env.cr.execute(
-                "SELECT id FROM sale_order_line WHERE id IN %s ORDER BY id FOR UPDATE",
-                (tuple(sale_lines.ids),))
+                "SELECT id FROM sale_order_line WHERE id IN %s ORDER BY id FOR UPDATE", (tuple(sale_lines.ids),)
+            )
             sale_lines.invalidate_cache(["qty_delivered", "qty_return_reserved"])
 
     @api.model
@@ -272,14 +311,15 @@ class ReturnRequest(models.Model):
                 errors[qty_key] = info["refusal"]
                 continue
             rounding = sale_line.product_uom.rounding
-            if float_compare(float_round(qty, precision_rounding=rounding), qty,
-                             precision_digits=6):
+            if float_compare(float_round(qty, precision_rounding=rounding), qty, precision_digits=6):
                 errors[qty_key] = _("This quantity cannot be split further than %s.") % (
-                    float_repr(rounding, 6).rstrip("0").rstrip("."),)
+                    float_repr(rounding, 6).rstrip("0").rstrip("."),
+                )
                 continue
             if float_compare(qty, info["qty_returnable"], precision_rounding=rounding) > 0:
                 errors[qty_key] = _("You can return at most %s of this item.") % (
-                    self._format_qty(info["qty_returnable"]),)
+                    self._format_qty(info["qty_returnable"]),
+                )
             reason = self._parse_reason(form.get("reason-%d" % lid))
             if not reason:
                 errors["reason-%d" % lid] = _("Choose a reason.")
@@ -296,11 +336,11 @@ class ReturnRequest(models.Model):
             elif reason and reason.requires_photo and not line_photos:
                 errors[photo_key] = _("This reason requires at least one photo.")
             if line_photos:
-                kept[photo_key] = [(name, base64.b64encode(data).decode())
-                                   for name, data, _mime in line_photos]
+                kept[photo_key] = [(name, base64.b64encode(data).decode()) for name, data, _mime in line_photos]
             photos[lid] = line_photos
-            line_commands.append((0, 0, self.env["return.request.line"]._prepare_portal_values(
-                sale_line, qty, reason, comment)))
+            line_commands.append(
+                (0, 0, self.env["return.request.line"]._prepare_portal_values(sale_line, qty, reason, comment))
+            )
         if not line_commands and not errors:
             errors["lines"] = _("Enter the quantity to return for at least one item.")
         method = form.get("method")
@@ -349,8 +389,7 @@ class ReturnRequest(models.Model):
         for name, data in uploads:
             name = (name or "photo").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:128]
             if len(data) > max_bytes:
-                errors.append(_("“%s” is larger than %s MB.") % (
-                    name, self._format_qty(max_bytes / 1024.0 / 1024.0)))
+                errors.append(_("“%s” is larger than %s MB.") % (name, self._format_qty(max_bytes / 1024.0 / 1024.0)))
                 continue
             try:
                 with Image.open(io.BytesIO(data)) as image:
@@ -369,8 +408,7 @@ class ReturnRequest(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def _lock(self):
-        self.env.cr.execute(
-            "SELECT id FROM return_request WHERE id IN %s FOR UPDATE", (tuple(self.ids),))
+        self.env.cr.execute("SELECT id FROM return_request WHERE id IN %s FOR UPDATE", (tuple(self.ids),))
         self.invalidate_cache(["state"])
 
     @api.multi
@@ -434,8 +472,7 @@ class ReturnRequest(models.Model):
             product_uom = rline.product_id.uom_id
             remaining = sale_line.product_uom._compute_quantity(rline.quantity, product_uom)
             for move in sale_line._get_customer_moves().sorted("date", reverse=True):
-                returned = sum(move.returned_move_ids.filtered(
-                    lambda m: m.state != "cancel").mapped("product_qty"))
+                returned = sum(move.returned_move_ids.filtered(lambda m: m.state != "cancel").mapped("product_qty"))
                 take = min(move.product_qty - returned, remaining)
                 if float_compare(take, 0.0, precision_rounding=product_uom.rounding) > 0:
                     allocation[move.picking_id][move] = (take, rline)
@@ -443,9 +480,10 @@ class ReturnRequest(models.Model):
                 if float_is_zero(remaining, precision_rounding=product_uom.rounding):
                     break
             if float_compare(remaining, 0.0, precision_rounding=product_uom.rounding) > 0:
-                raise UserError(_("%s: only %s can still be returned from its deliveries.") % (
-                    rline.product_id.display_name,
-                    self._format_qty(rline.quantity - remaining)))
+                raise UserError(
+                    _("%s: only %s can still be returned from its deliveries.")
+                    % (rline.product_id.display_name, self._format_qty(rline.quantity - remaining))
+                )
         return allocation
 
     @api.multi
@@ -459,7 +497,8 @@ class ReturnRequest(models.Model):
         Wizard = self.env["stock.return.picking"]
         for delivery, moves in self._allocate_return_moves().items():
             wizard = Wizard.with_context(active_id=delivery.id, active_ids=delivery.ids).create(
-                self._prepare_return_wizard_values(delivery))
+                self._prepare_return_wizard_values(delivery)
+            )
             for wline in wizard.product_return_moves:
                 qty, _rline = moves.get(wline.move_id, (0.0, None))
                 wline.write({"quantity": qty, "to_refund": bool(qty)})
@@ -476,8 +515,7 @@ class ReturnRequest(models.Model):
         """Called when return moves are validated: received once all transfers are."""
         for request in self.filtered(lambda r: r.state == "approved"):
             pickings = request.picking_ids
-            if all(p.state in ("done", "cancel") for p in pickings) and \
-                    any(p.state == "done" for p in pickings):
+            if all(p.state in ("done", "cancel") for p in pickings) and any(p.state == "done" for p in pickings):
                 request.write({"state": "received"})
                 request._notify_customer("soon_returns.mail_template_return_received")
 
@@ -491,8 +529,8 @@ class ReturnRequest(models.Model):
         if self.state != "received":
             return self.env["return.request.line"]
         return self.line_ids.filtered(
-            lambda l: float_compare(l.qty_received, 0.0,
-                                    precision_rounding=l.product_uom_id.rounding) > 0)
+            lambda rline: float_compare(rline.qty_received, 0.0, precision_rounding=rline.product_uom_id.rounding) > 0
+        )
 
     @api.multi
     def _set_refunded(self, credit_note=None):
@@ -501,8 +539,7 @@ class ReturnRequest(models.Model):
             request._lock()
             if request.state != "received":
                 raise UserError(_("Return %s must be received before it is refunded.") % request.name)
-            request.write({"state": "refunded",
-                           "credit_note_id": credit_note.id if credit_note else False})
+            request.write({"state": "refunded", "credit_note_id": credit_note.id if credit_note else False})
         return True
 
     # ------------------------------------------------------------------
@@ -516,8 +553,9 @@ class ReturnRequest(models.Model):
         are selected, and each one is claimed by an atomic UPDATE before its
         activity is created; one failure does not stop the batch.
         """
-        late = self.search([("state", "in", SLA_STATES), ("is_late", "=", False),
-                            ("date_deadline", "<", fields.Datetime.now())])
+        late = self.search(
+            [("state", "in", SLA_STATES), ("is_late", "=", False), ("date_deadline", "<", fields.Datetime.now())]
+        )
         for request in late:
             try:
                 with self.env.cr.savepoint():
@@ -530,21 +568,23 @@ class ReturnRequest(models.Model):
     def _mark_late(self):
         self.ensure_one()
         self.env.cr.execute(
-            "UPDATE return_request SET is_late = TRUE WHERE id = %s AND is_late IS NOT TRUE "
-            "RETURNING id", (self.id,))
+            "UPDATE return_request SET is_late = TRUE WHERE id = %s AND is_late IS NOT TRUE RETURNING id", (self.id,)
+        )
         if not self.env.cr.fetchone():
             return False
         self.invalidate_cache(["is_late"])
         state_label = dict(self._fields["state"]._description_selection(self.env))[self.state]
-        self.env["mail.activity"].create({
-            "res_model_id": self.env["ir.model"]._get_id(self._name),
-            "res_id": self.id,
-            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-            "user_id": (self.user_id or self.order_id.user_id or self.env.user).id,
-            "date_deadline": fields.Date.context_today(self),
-            "summary": _("Late return %s (%s)") % (self.name, state_label),
-            "note": _("The deadline of this step was %s.") % self.date_deadline,
-        })
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id(self._name),
+                "res_id": self.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "user_id": (self.user_id or self.order_id.user_id or self.env.user).id,
+                "date_deadline": fields.Date.context_today(self),
+                "summary": _("Late return %s (%s)") % (self.name, state_label),
+                "note": _("The deadline of this step was %s.") % self.date_deadline,
+            }
+        )
         return True
 
     # ------------------------------------------------------------------
@@ -557,8 +597,8 @@ class ReturnRequest(models.Model):
             return
         for request in self:
             request.sudo().message_post_with_template(
-                template.id, composition_mode="comment",
-                subtype_id=self.env.ref("mail.mt_comment").id)
+                template.id, composition_mode="comment", subtype_id=self.env.ref("mail.mt_comment").id
+            )
 
     @api.multi
     def get_portal_link(self):
@@ -571,6 +611,22 @@ class ReturnRequest(models.Model):
         """``[(datetime string, state label)]`` of the steps reached, oldest first."""
         self.ensure_one()
         selection = self._fields["state"]._description_selection(self.env)
-        steps = [(self["date_%s" % state], position, label)
-                 for position, (state, label) in enumerate(selection) if self["date_%s" % state]]
+        steps = [
+            (self["date_%s" % state], position, label)
+            for position, (state, label) in enumerate(selection)
+            if self["date_%s" % state]
+        ]
         return [(date, label) for date, _position, label in sorted(steps)]
+
+    @api.multi
+    def _get_portal_history(self):
+        """The state history for the customer: dates in their time zone and language."""
+        self.ensure_one()
+        tz = self.env.context.get("tz") or self.partner_id.tz or "UTC"
+        lang = self.env["res.lang"]._lang_get(self.env.context.get("lang") or "en_US")
+        pattern = "%s %s" % (lang.date_format or "%m/%d/%Y", lang.time_format or "%H:%M:%S")
+        record = self.with_context(tz=tz)
+        return [
+            (fields.Datetime.context_timestamp(record, fields.Datetime.from_string(date)).strftime(pattern), label)
+            for date, label in self._get_state_history()
+        ]

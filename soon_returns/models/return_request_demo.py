@@ -1,12 +1,12 @@
 """Demo data builder: delivered orders of the portal demo customer with a
 return in every state, made through the same methods the portal and the back
 office use (called once from demo/return_demo.xml)."""
+
 import io
 from datetime import timedelta
 
-from PIL import Image
-
 from odoo import api, fields, models
+from PIL import Image
 
 
 class ReturnRequest(models.Model):
@@ -21,15 +21,15 @@ class ReturnRequest(models.Model):
     @api.model
     def _demo_delivered_order(self, partner, products, days_ago):
         """Confirm a website order and deliver it ``days_ago`` days ago."""
-        order = self.env["sale.order"].create({
-            "partner_id": partner.id,
-            "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
-            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": qty})
-                           for product, qty in products],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": qty}) for product, qty in products],
+            }
+        )
         order.action_confirm()
-        when = fields.Datetime.to_string(
-            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days_ago))
+        when = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days_ago))
         for picking in order.picking_ids:
             for move in picking.move_lines:
                 move.quantity_done = move.product_uom_qty
@@ -62,52 +62,81 @@ class ReturnRequest(models.Model):
     def _demo_populate(self):
         partner = self.env.ref("base.partner_demo_portal")
         ref = self.env.ref
-        ipad_mini, mouse, headphones = (ref("product.product_product_6"), ref("product.product_product_12"),
-                                        ref("product.product_product_7"))
-        speaker, keyboard, ipad = (ref("product.product_product_5b"), ref("product.product_product_9"),
-                                   ref("product.product_product_4"))
+        ipad_mini, mouse, headphones = (
+            ref("product.product_product_6"),
+            ref("product.product_product_12"),
+            ref("product.product_product_7"),
+        )
+        speaker, keyboard, ipad = (
+            ref("product.product_product_5b"),
+            ref("product.product_product_9"),
+            ref("product.product_product_4"),
+        )
         # 1. delivered two days ago, nothing returned yet: try the form here
         self._demo_delivered_order(partner, [(ipad_mini, 1), (mouse, 2), (headphones, 1)], 2)
         # 2. delivered 60 days ago: outside the 30-day window
         self._demo_delivered_order(partner, [(ipad, 1)], 60)
         # 3. one order per return state
         order = self._demo_delivered_order(partner, [(speaker, 2), (keyboard, 1)], 3)
-        submitted = self._demo_submit(order, [
-            (order.order_line[0], 1, "soon_returns.return_reason_damaged",
-             "The speaker crackles at any volume.", True)])
+        submitted = self._demo_submit(
+            order,
+            [
+                (
+                    order.order_line[0],
+                    1,
+                    "soon_returns.return_reason_damaged",
+                    "The speaker crackles at any volume.",
+                    True,
+                )
+            ],
+        )
         # late: submitted three days ago, past the 48-hour review deadline
         three_days_ago = fields.Datetime.to_string(
-            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=3))
+            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=3)
+        )
         submitted.write({"date_submitted": three_days_ago})
 
         order = self._demo_delivered_order(partner, [(keyboard, 1), (mouse, 1)], 5)
-        approved = self._demo_submit(order, [
-            (order.order_line[0], 1, "soon_returns.return_reason_changed_mind", "", False)], "pickup")
+        approved = self._demo_submit(
+            order, [(order.order_line[0], 1, "soon_returns.return_reason_changed_mind", "", False)], "pickup"
+        )
         approved._approve()
 
         order = self._demo_delivered_order(partner, [(ipad_mini, 1)], 8)
-        received = self._demo_submit(order, [
-            (order.order_line[0], 1, "soon_returns.return_reason_wrong_item",
-             "I ordered the silver one.", True)])
+        received = self._demo_submit(
+            order,
+            [(order.order_line[0], 1, "soon_returns.return_reason_wrong_item", "I ordered the silver one.", True)],
+        )
         received._approve()
         self._demo_receive(received)
 
         order = self._demo_delivered_order(partner, [(mouse, 3)], 12)
-        refunded = self._demo_submit(order, [
-            (order.order_line[0], 2, "soon_returns.return_reason_not_as_described",
-             "The mice are not wireless as the page said.", False)])
+        refunded = self._demo_submit(
+            order,
+            [
+                (
+                    order.order_line[0],
+                    2,
+                    "soon_returns.return_reason_not_as_described",
+                    "The mice are not wireless as the page said.",
+                    False,
+                )
+            ],
+        )
         refunded._approve()
         self._demo_receive(refunded)
         refunded._set_refunded(self.env["account.invoice"])
 
         order = self._demo_delivered_order(partner, [(speaker, 1)], 6)
-        rejected = self._demo_submit(order, [
-            (order.order_line[0], 1, "soon_returns.return_reason_changed_mind", "", False)])
+        rejected = self._demo_submit(
+            order, [(order.order_line[0], 1, "soon_returns.return_reason_changed_mind", "", False)]
+        )
         rejected._reject("The speaker was used for several weeks; we can only take back unused items.")
 
         order = self._demo_delivered_order(partner, [(keyboard, 1)], 4)
-        cancelled = self._demo_submit(order, [
-            (order.order_line[0], 1, "soon_returns.return_reason_other", "Ordered twice by mistake.", False)])
+        cancelled = self._demo_submit(
+            order, [(order.order_line[0], 1, "soon_returns.return_reason_other", "Ordered twice by mistake.", False)]
+        )
         cancelled._cancel()
 
         self._cron_check_deadlines()

@@ -10,27 +10,35 @@ class ReturnRequestLine(models.Model):
     _order = "request_id, id"
 
     request_id = fields.Many2one(
-        "return.request", string="Return Request", required=True, ondelete="cascade", index=True)
+        "return.request", string="Return Request", required=True, ondelete="cascade", index=True
+    )
     state = fields.Selection(related="request_id.state", store=True, readonly=True)
     company_id = fields.Many2one(related="request_id.company_id", store=True, readonly=True)
     sale_line_id = fields.Many2one(
-        "sale.order.line", string="Order Line", required=True, ondelete="restrict", index=True)
-    product_id = fields.Many2one(
-        "product.product", related="sale_line_id.product_id", store=True, readonly=True)
+        "sale.order.line", string="Order Line", required=True, ondelete="restrict", index=True
+    )
+    product_id = fields.Many2one("product.product", related="sale_line_id.product_id", store=True, readonly=True)
     product_uom_id = fields.Many2one(
-        "product.uom", related="sale_line_id.product_uom", readonly=True, string="Unit of Measure")
+        "product.uom", related="sale_line_id.product_uom", readonly=True, string="Unit of Measure"
+    )
     quantity = fields.Float(
-        string="Quantity", required=True, digits=dp.get_precision("Product Unit of Measure"),
-        help="Quantity the customer asked to return, in the order line's unit.")
+        string="Quantity",
+        required=True,
+        digits=dp.get_precision("Product Unit of Measure"),
+        help="Quantity the customer asked to return, in the order line's unit.",
+    )
     qty_received = fields.Float(
-        string="Received", compute="_compute_qty_received", store=True,
-        digits=dp.get_precision("Product Unit of Measure"))
+        string="Received",
+        compute="_compute_qty_received",
+        store=True,
+        digits=dp.get_precision("Product Unit of Measure"),
+    )
     reason_id = fields.Many2one("return.reason", string="Reason", required=True, ondelete="restrict")
     comment = fields.Text(string="Customer Comment")
     move_ids = fields.One2many("stock.move", "return_request_line_id", string="Return Moves")
     photo_ids = fields.One2many(
-        "ir.attachment", "res_id", string="Photos",
-        domain=[("res_model", "=", "return.request.line")])
+        "ir.attachment", "res_id", string="Photos", domain=[("res_model", "=", "return.request.line")]
+    )
 
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "A returned quantity must be positive."),
@@ -40,8 +48,7 @@ class ReturnRequestLine(models.Model):
     def _compute_qty_received(self):
         for line in self:
             qty = sum(move.product_qty for move in line.move_ids if move.state == "done")
-            line.qty_received = line.product_id.uom_id._compute_quantity(
-                qty, line.product_uom_id) if qty else 0.0
+            line.qty_received = line.product_id.uom_id._compute_quantity(qty, line.product_uom_id) if qty else 0.0
 
     @api.model
     def _prepare_portal_values(self, sale_line, quantity, reason, comment):
@@ -59,11 +66,13 @@ class ReturnRequestLine(models.Model):
         self.ensure_one()
         Attachment = self.env["ir.attachment"].sudo()
         for name, data, mimetype in photos:
-            Attachment.create({
-                "name": name,
-                "datas_fname": name,
-                "datas": base64.b64encode(data),
-                "mimetype": mimetype,
-                "res_model": self._name,
-                "res_id": self.id,
-            })
+            Attachment.create(
+                {
+                    "name": name,
+                    "datas_fname": name,
+                    "datas": base64.b64encode(data),
+                    "mimetype": mimetype,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )

@@ -4,15 +4,12 @@ from odoo import api, fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    return_request_ids = fields.One2many(
-        "return.request", "order_id", string="Return Requests")
-    return_request_count = fields.Integer(
-        string="Returns", compute="_compute_return_request_count")
+    return_request_ids = fields.One2many("return.request", "order_id", string="Return Requests")
+    return_request_count = fields.Integer(string="Returns", compute="_compute_return_request_count")
 
     @api.depends("return_request_ids")
     def _compute_return_request_count(self):
-        data = self.env["return.request"].read_group(
-            [("order_id", "in", self.ids)], ["order_id"], ["order_id"])
+        data = self.env["return.request"].read_group([("order_id", "in", self.ids)], ["order_id"], ["order_id"])
         counts = {d["order_id"][0]: d["order_id_count"] for d in data}
         for order in self:
             order.return_request_count = counts.get(order.id, 0)

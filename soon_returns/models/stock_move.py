@@ -5,8 +5,8 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     return_request_line_id = fields.Many2one(
-        "return.request.line", string="Return Request Line", index=True, copy=False,
-        readonly=True)
+        "return.request.line", string="Return Request Line", index=True, copy=False, readonly=True
+    )
 
     @api.multi
     def _action_done(self):

@@ -5,9 +5,9 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     return_request_id = fields.Many2one(
-        "return.request", string="Return Request", index=True, copy=False, readonly=True)
-    return_request_count = fields.Integer(
-        compute="_compute_return_request_count", string="Return Requests")
+        "return.request", string="Return Request", index=True, copy=False, readonly=True
+    )
+    return_request_count = fields.Integer(compute="_compute_return_request_count", string="Return Requests")
 
     @api.multi
     def _get_return_requests(self):
@@ -17,8 +17,7 @@ class StockPicking(models.Model):
             return self.return_request_id
         if self.picking_type_code == "outgoing" and self.sale_id:
             products = self.move_lines.mapped("product_id")
-            return self.sale_id.return_request_ids.filtered(
-                lambda r: r.line_ids.mapped("product_id") & products)
+            return self.sale_id.return_request_ids.filtered(lambda r: r.line_ids.mapped("product_id") & products)
         return self.env["return.request"]
 
     @api.depends("return_request_id", "sale_id.return_request_ids")

@@ -1,12 +1,12 @@
 """Shared test data for soon_returns: products with return policies, two
 customers with portal users, delivered website orders, images."""
+
 import io
 from datetime import timedelta
 
-from PIL import Image
-
 from odoo import fields
 from odoo.tests import common
+from PIL import Image
 
 
 def png_bytes(size=(40, 30), color=(10, 120, 200), fmt="PNG"):
@@ -16,53 +16,64 @@ def png_bytes(size=(40, 30), color=(10, 120, 200), fmt="PNG"):
 
 
 def days_ago(days):
-    return fields.Datetime.to_string(
-        fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days))
+    return fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days))
 
 
-class ReturnsDataMixin(object):
+class ReturnsDataMixin:
     """Builds the data of a test on ``self.env`` (plain or HTTP test cursor)."""
 
     def _setup_returns_data(self):
         env = self.env
         self.company = env.ref("base.main_company")
-        self.company.write({"return_window_days": 30, "return_photo_max_mb": 1.0,
-                            "return_sla_submitted_hours": 48.0})
+        self.company.write({"return_window_days": 30, "return_photo_max_mb": 1.0, "return_sla_submitted_hours": 48.0})
         self.reason_damaged = env.ref("soon_returns.return_reason_damaged")
         self.reason_changed = env.ref("soon_returns.return_reason_changed_mind")
         self.reason_other = env.ref("soon_returns.return_reason_other")
         self.reason_wrong = env.ref("soon_returns.return_reason_wrong_item")
         self.categ = env["product.category"].create({"name": "Returns test category"})
         Product = env["product.product"]
-        self.product_a = Product.create({
-            "name": "Test Lamp", "type": "product", "categ_id": self.categ.id, "list_price": 50.0})
-        self.product_b = Product.create({
-            "name": "Test Chair", "type": "product", "categ_id": self.categ.id, "list_price": 80.0})
-        self.product_final = Product.create({
-            "name": "Test Earrings", "type": "product", "categ_id": self.categ.id,
-            "return_policy": "final_sale"})
-        self.product_consu = Product.create({
-            "name": "Test Napkins", "type": "consu", "categ_id": self.categ.id})
+        self.product_a = Product.create(
+            {"name": "Test Lamp", "type": "product", "categ_id": self.categ.id, "list_price": 50.0}
+        )
+        self.product_b = Product.create(
+            {"name": "Test Chair", "type": "product", "categ_id": self.categ.id, "list_price": 80.0}
+        )
+        self.product_final = Product.create(
+            {"name": "Test Earrings", "type": "product", "categ_id": self.categ.id, "return_policy": "final_sale"}
+        )
+        self.product_consu = Product.create({"name": "Test Napkins", "type": "consu", "categ_id": self.categ.id})
         self.customer = self._make_portal_user("Returns Customer", "ret_customer")
         self.stranger = self._make_portal_user("Returns Stranger", "ret_stranger")
 
     def _make_portal_user(self, name, login):
-        user = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": name, "login": login, "password": login, "email": "%s@example.com" % login,
-            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-        })
+        user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": name,
+                    "login": login,
+                    "password": login,
+                    "email": "%s@example.com" % login,
+                    "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                }
+            )
+        )
         user.partner_id.lang = "en_US"
         return user
 
     def _delivered_order(self, partner, products, delivered_days_ago=1):
         """A confirmed website order whose delivery was validated ``days`` ago."""
-        order = self.env["sale.order"].create({
-            "partner_id": partner.id,
-            "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
-            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": qty,
-                                   "price_unit": product.list_price or 10.0})
-                           for product, qty in products],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": qty, "price_unit": product.list_price or 10.0})
+                    for product, qty in products
+                ],
+            }
+        )
         order.action_confirm()
         when = days_ago(delivered_days_ago)
         for picking in order.picking_ids:
@@ -74,7 +85,7 @@ class ReturnsDataMixin(object):
         return order
 
     def _line(self, order, product):
-        return order.order_line.filtered(lambda l: l.product_id == product)
+        return order.order_line.filtered(lambda sol: sol.product_id == product)
 
     def _form(self, order, lines, method="dropoff"):
         """Portal form values: ``lines`` = [(product, qty, reason, comment)]."""
@@ -94,12 +105,10 @@ class ReturnsDataMixin(object):
 
 
 class ReturnsCase(ReturnsDataMixin, common.SavepointCase):
-
     def setUp(self):
         super().setUp()
         self._setup_returns_data()
-        self.order = self._delivered_order(
-            self.customer.partner_id, [(self.product_a, 3), (self.product_b, 1)])
+        self.order = self._delivered_order(self.customer.partner_id, [(self.product_a, 3), (self.product_b, 1)])
         self.line_a = self._line(self.order, self.product_a)
         self.line_b = self._line(self.order, self.product_b)
         self.Request = self.env["return.request"]

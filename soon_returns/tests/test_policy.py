@@ -1,4 +1,5 @@
 """Return policy: product wins over category, category over parents, defaults by product type."""
+
 from unittest.mock import patch
 
 from odoo import fields
@@ -7,7 +8,6 @@ from .common import ReturnsCase, days_ago
 
 
 class TestReturnPolicy(ReturnsCase):
-
     def test_default_policy_by_product_type(self):
         self.assertTrue(self.product_a._get_return_policy()["returnable"])
         consu = self.product_consu._get_return_policy()
@@ -17,8 +17,9 @@ class TestReturnPolicy(ReturnsCase):
         self.assertFalse(service._get_return_policy()["returnable"])
 
     def test_category_decides_unless_product_sets(self):
-        parent = self.env["product.category"].create({
-            "name": "Hygiene", "return_policy": "final_sale", "return_window_days": 7})
+        parent = self.env["product.category"].create(
+            {"name": "Hygiene", "return_policy": "final_sale", "return_window_days": 7}
+        )
         self.categ.parent_id = parent
         self.assertFalse(self.product_a._get_return_policy()["returnable"])
         self.product_b.return_policy = "returnable"
@@ -40,16 +41,16 @@ class TestReturnPolicy(ReturnsCase):
         all_reasons = self.product_a._get_return_policy()["reasons"]
         self.assertIn(self.reason_changed, all_reasons)
         self.categ.return_reason_ids = [(6, 0, (self.reason_damaged | self.reason_wrong).ids)]
-        self.assertEqual(self.product_a._get_return_policy()["reasons"],
-                         self.reason_damaged | self.reason_wrong)
+        self.assertEqual(self.product_a._get_return_policy()["reasons"], self.reason_damaged | self.reason_wrong)
         self.product_a.return_reason_ids = [(6, 0, self.reason_damaged.ids)]
         self.assertEqual(self.product_a._get_return_policy()["reasons"], self.reason_damaged)
 
     def test_returnable_quantity_is_delivered_minus_open_minus_returned(self):
         info = self.order._get_return_info()[self.line_a.id]
         self.assertEqual(info["qty_returnable"], 3.0)
-        request = self.Request._portal_submit(self.order, self._form(
-            self.order, [(self.product_a, 1, self.reason_changed, "")]))
+        request = self.Request._portal_submit(
+            self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")])
+        )
         self.assertEqual(self.order._get_return_info()[self.line_a.id]["qty_returnable"], 2.0)
         request._approve()
         self.assertEqual(self.order._get_return_info()[self.line_a.id]["qty_returnable"], 2.0)
@@ -58,8 +59,9 @@ class TestReturnPolicy(ReturnsCase):
         self.assertEqual(self.line_a.qty_delivered, 2.0)
         self.assertEqual(self.order._get_return_info()[self.line_a.id]["qty_returnable"], 2.0)
         # a rejected request frees its quantity again
-        other = self.Request._portal_submit(self.order, self._form(
-            self.order, [(self.product_a, 2, self.reason_changed, "")]))
+        other = self.Request._portal_submit(
+            self.order, self._form(self.order, [(self.product_a, 2, self.reason_changed, "")])
+        )
         self.assertFalse(self.order._get_return_info()[self.line_a.id]["returnable"])
         other._reject("Not in the original packaging")
         self.assertEqual(self.order._get_return_info()[self.line_a.id]["qty_returnable"], 2.0)
@@ -74,16 +76,20 @@ class TestReturnPolicy(ReturnsCase):
 
     def test_portal_button_only_when_something_returnable(self):
         self.assertTrue(self.order._portal_can_return())
-        undelivered = self.env["sale.order"].create({
-            "partner_id": self.customer.partner_id.id,
-            "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1})]})
+        undelivered = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.partner_id.id,
+                "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1})],
+            }
+        )
         undelivered.action_confirm()
         self.assertFalse(undelivered._portal_can_return())
         old = self._delivered_order(self.customer.partner_id, [(self.product_a, 1)], 45)
         self.assertFalse(old._portal_can_return())
         final = self._delivered_order(self.customer.partner_id, [(self.product_final, 1)])
         self.assertFalse(final._portal_can_return())
-        with patch.object(type(self.env["sale.order.line"]), "_get_customer_moves",
-                          lambda lines: lines.env["stock.move"]):
+        with patch.object(
+            type(self.env["sale.order.line"]), "_get_customer_moves", lambda lines: lines.env["stock.move"]
+        ):
             self.assertFalse(self.order._portal_can_return())
         self.assertTrue(days_ago(0))

@@ -1,12 +1,12 @@
 """The portal return form through real HTTP requests: a logged-in customer, a
 visitor holding the order's access token, and strangers.  Every refusal shows
 its message next to the field, keeps the input and creates nothing."""
+
 import os
 
 from lxml import html
-from PIL import Image
-
 from odoo.tests import common
+from PIL import Image
 
 from soon_runtime.testing import SoonHttpCase
 
@@ -14,12 +14,10 @@ from .common import ReturnsDataMixin, png_bytes
 
 
 class PortalReturnsCase(ReturnsDataMixin, SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         self._setup_returns_data()
-        self.order = self._delivered_order(
-            self.customer.partner_id, [(self.product_a, 3), (self.product_b, 1)])
+        self.order = self._delivered_order(self.customer.partner_id, [(self.product_a, 3), (self.product_b, 1)])
         self.line_a = self._line(self.order, self.product_a)
         self.line_b = self._line(self.order, self.product_b)
         self.Request = self.env["return.request"]
@@ -67,8 +65,7 @@ class PortalReturnsCase(ReturnsDataMixin, SoonHttpCase):
             data["csrf_token"] = page.xpath("//input[@name='csrf_token']/@value")[0]
         if token:
             data["access_token"] = token
-        return self.opener.post(self.base_url + url, data=data, files=files or [],
-                                timeout=30, allow_redirects=False)
+        return self.opener.post(self.base_url + url, data=data, files=files or [], timeout=30, allow_redirects=False)
 
     def _count(self):
         self.refresh()
@@ -79,8 +76,11 @@ class PortalReturnsCase(ReturnsDataMixin, SoonHttpCase):
         doc = self._doc(response)
         self.assertTrue(doc.xpath("//form[hasclass('o_return_form')]"))
         errors = doc.xpath("//*[hasclass('o_return_error')][@data-field='%s']" % field)
-        self.assertTrue(errors, "no message for %s in %s" % (field, [
-            (e.get("data-field"), e.text_content()) for e in doc.xpath("//*[hasclass('o_return_error')]")]))
+        self.assertTrue(
+            errors,
+            "no message for %s in %s"
+            % (field, [(e.get("data-field"), e.text_content()) for e in doc.xpath("//*[hasclass('o_return_error')]")]),
+        )
         self.assertIn(message, errors[0].text_content())
         self.assertEqual(self._count(), before)
         return doc
@@ -100,18 +100,21 @@ class PortalReturnsCase(ReturnsDataMixin, SoonHttpCase):
 @common.at_install(False)
 @common.post_install(True)
 class TestPortalCustomer(PortalReturnsCase):
-
     def setUp(self):
         super().setUp()
         self.authenticate("ret_customer", "ret_customer")
 
     def test_order_page_shows_return_button_only_when_returnable(self):
         doc = self._doc(self._get("/my/orders/%d" % self.order.id))
-        self.assertEqual(doc.xpath("//a[hasclass('o_portal_return_button')]/@href"),
-                         ["/my/orders/%d/return" % self.order.id])
-        undelivered = self.env["sale.order"].create({
-            "partner_id": self.customer.partner_id.id,
-            "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1})]})
+        self.assertEqual(
+            doc.xpath("//a[hasclass('o_portal_return_button')]/@href"), ["/my/orders/%d/return" % self.order.id]
+        )
+        undelivered = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.partner_id.id,
+                "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1})],
+            }
+        )
         undelivered.action_confirm()
         final = self._delivered_order(self.customer.partner_id, [(self.product_final, 1)])
         self._sync()
@@ -120,24 +123,29 @@ class TestPortalCustomer(PortalReturnsCase):
             self.assertFalse(doc.xpath("//a[hasclass('o_portal_return_button')]"), order.name)
 
     def test_form_lists_delivered_lines_with_returnable_quantity(self):
-        self.Request._portal_submit(self.order, self._form(
-            self.order, [(self.product_a, 1, self.reason_changed, "")]))
+        self.Request._portal_submit(self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")]))
         self._sync()
         doc = self._doc(self._get(self._form_url()))
         rows = {int(r.get("data-line-id")): r for r in doc.xpath("//tr[hasclass('o_return_line')]")}
         self.assertEqual(set(rows), {self.line_a.id, self.line_b.id})
-        qty = {lid: row.xpath(".//td[hasclass('o_returnable_qty')]")[0].text_content().strip()
-               for lid, row in rows.items()}
+        qty = {
+            lid: row.xpath(".//td[hasclass('o_returnable_qty')]")[0].text_content().strip() for lid, row in rows.items()
+        }
         self.assertEqual(qty, {self.line_a.id: "2", self.line_b.id: "1"})
         reasons = rows[self.line_a.id].xpath(".//select/option/text()")
         self.assertIn("Changed my mind", [r.strip() for r in reasons])
 
     def test_submit_creates_request_and_shows_it(self):
         before = self._count()
-        response = self._post({
-            "qty-%d" % self.line_a.id: "2", "reason-%d" % self.line_a.id: str(self.reason_damaged.id),
-            "comment-%d" % self.line_a.id: "Cracked shade", "method": "pickup",
-        }, files=[("photos-%d" % self.line_a.id, ("shade.jpg", png_bytes(fmt="JPEG"), "image/jpeg"))])
+        response = self._post(
+            {
+                "qty-%d" % self.line_a.id: "2",
+                "reason-%d" % self.line_a.id: str(self.reason_damaged.id),
+                "comment-%d" % self.line_a.id: "Cracked shade",
+                "method": "pickup",
+            },
+            files=[("photos-%d" % self.line_a.id, ("shade.jpg", png_bytes(fmt="JPEG"), "image/jpeg"))],
+        )
         self.assertEqual(response.status_code, 303, response.text[:300])
         self.assertEqual(self._count(), before + 1)
         request = self.Request.search([("order_id", "=", self.order.id)], limit=1)
@@ -160,54 +168,82 @@ class TestPortalCustomer(PortalReturnsCase):
         self.assertEqual(doc.xpath("string(//li[hasclass('o_portal_returns_entry')]/span)"), "1")
 
     def test_history_follows_the_back_office(self):
-        request = self.Request._portal_submit(self.order, self._form(
-            self.order, [(self.product_a, 1, self.reason_changed, "")]))
+        request = self.Request._portal_submit(
+            self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")])
+        )
         request._reject("Opened <b>and</b> used")
         self._sync()
         doc = self._doc(self._get("/my/returns/%d" % request.id))
-        self.assertEqual([li.text_content().split("—")[-1].strip()
-                          for li in doc.xpath("//ul[hasclass('o_return_history')]/li")],
-                         ["Submitted", "Rejected"])
+        self.assertEqual(
+            [li.text_content().split("—")[-1].strip() for li in doc.xpath("//ul[hasclass('o_return_history')]/li")],
+            ["Submitted", "Rejected"],
+        )
         reason = doc.xpath("//div[hasclass('o_return_reject_reason')]")[0]
         self.assertIn("Opened <b>and</b> used", reason.text_content())
 
     def test_output_is_escaped(self):
         script = "<script>alert('x')</script>"
-        response = self._post({
-            "qty-%d" % self.line_a.id: "1", "reason-%d" % self.line_a.id: str(self.reason_other.id),
-            "comment-%d" % self.line_a.id: script, "method": "dropoff"})
+        response = self._post(
+            {
+                "qty-%d" % self.line_a.id: "1",
+                "reason-%d" % self.line_a.id: str(self.reason_other.id),
+                "comment-%d" % self.line_a.id: script,
+                "method": "dropoff",
+            }
+        )
         self.assertEqual(response.status_code, 303)
         page = self._get(response.headers["Location"].replace(self.base_url, "")).text
         self.assertNotIn(script, page)
         self.assertIn("&lt;script&gt;", page)
         # and in a refused form that shows the input again
-        response = self._post({
-            "qty-%d" % self.line_b.id: "5", "reason-%d" % self.line_b.id: str(self.reason_other.id),
-            "comment-%d" % self.line_b.id: script, "method": "dropoff"})
+        response = self._post(
+            {
+                "qty-%d" % self.line_b.id: "5",
+                "reason-%d" % self.line_b.id: str(self.reason_other.id),
+                "comment-%d" % self.line_b.id: script,
+                "method": "dropoff",
+            }
+        )
         self.assertNotIn(script, response.text)
         self.assertIn("&lt;script&gt;", response.text)
 
     def test_csrf_is_enforced(self):
         before = self._count()
-        response = self._post({"qty-%d" % self.line_a.id: "1",
-                               "reason-%d" % self.line_a.id: str(self.reason_changed.id),
-                               "method": "dropoff"}, csrf=False)
+        response = self._post(
+            {
+                "qty-%d" % self.line_a.id: "1",
+                "reason-%d" % self.line_a.id: str(self.reason_changed.id),
+                "method": "dropoff",
+            },
+            csrf=False,
+        )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._count(), before)
 
     def test_kept_photo_survives_a_refusal(self):
         before = self._count()
         lid = self.line_a.id
-        response = self._post({
-            "qty-%d" % lid: "1", "reason-%d" % lid: str(self.reason_damaged.id), "method": "dropoff",
-        }, files=[("photos-%d" % lid, ("proof.png", png_bytes(), "image/png"))])
+        response = self._post(
+            {
+                "qty-%d" % lid: "1",
+                "reason-%d" % lid: str(self.reason_damaged.id),
+                "method": "dropoff",
+            },
+            files=[("photos-%d" % lid, ("proof.png", png_bytes(), "image/png"))],
+        )
         doc = self._assert_refused(response, "comment-%d" % lid, "This reason requires a comment", before)
         kept = doc.xpath("//input[@name='kept-photos-%d']/@value" % lid)
         self.assertEqual(len(kept), 1)
         self.assertTrue(kept[0].startswith("proof.png:"))
-        response = self._post({
-            "qty-%d" % lid: "1", "reason-%d" % lid: str(self.reason_damaged.id), "method": "dropoff",
-            "comment-%d" % lid: "Dented", "kept-photos-%d" % lid: kept[0]})
+        response = self._post(
+            {
+                "qty-%d" % lid: "1",
+                "reason-%d" % lid: str(self.reason_damaged.id),
+                "method": "dropoff",
+                "comment-%d" % lid: "Dented",
+                "kept-photos-%d" % lid: kept[0],
+            }
+        )
         self.assertEqual(response.status_code, 303)
         request = self.Request.search([("order_id", "=", self.order.id)], limit=1)
         self.assertEqual(request.line_ids.photo_ids.name, "proof.png")
@@ -226,29 +262,39 @@ class TestPortalRefusals(PortalReturnsCase):
     def _data(self, qty="1", reason=None, comment="", line=None, method="dropoff"):
         lid = (line or self.line_a).id
         reason = self.reason_changed if reason is None else reason
-        return {"qty-%d" % lid: qty, "reason-%d" % lid: str(reason.id) if reason else "",
-                "comment-%d" % lid: comment, "method": method}
+        return {
+            "qty-%d" % lid: qty,
+            "reason-%d" % lid: str(reason.id) if reason else "",
+            "comment-%d" % lid: comment,
+            "method": method,
+        }
 
     def test_quantity_above_returnable(self):
-        doc = self._assert_refused(self._post(self._data(qty="4", comment="keep me")),
-                                   "qty-%d" % self.line_a.id, "You can return at most 3 of this item.",
-                                   self.before)
+        doc = self._assert_refused(
+            self._post(self._data(qty="4", comment="keep me")),
+            "qty-%d" % self.line_a.id,
+            "You can return at most 3 of this item.",
+            self.before,
+        )
         self.assertEqual(self._input_value(doc, "qty-%d" % self.line_a.id), "4")
         self.assertEqual(self._input_value(doc, "comment-%d" % self.line_a.id), "keep me")
         self.assertEqual(self._input_value(doc, "reason-%d" % self.line_a.id), str(self.reason_changed.id))
 
     def test_quantity_zero_everywhere(self):
-        self._assert_refused(self._post(self._data(qty="0")), "lines",
-                             "Enter the quantity to return for at least one item.", self.before)
+        self._assert_refused(
+            self._post(self._data(qty="0")), "lines", "Enter the quantity to return for at least one item.", self.before
+        )
 
     def test_quantity_negative(self):
-        doc = self._assert_refused(self._post(self._data(qty="-2")), "qty-%d" % self.line_a.id,
-                                   "Enter a quantity above zero.", self.before)
+        doc = self._assert_refused(
+            self._post(self._data(qty="-2")), "qty-%d" % self.line_a.id, "Enter a quantity above zero.", self.before
+        )
         self.assertEqual(self._input_value(doc, "qty-%d" % self.line_a.id), "-2")
 
     def test_quantity_not_a_number(self):
-        doc = self._assert_refused(self._post(self._data(qty="two")), "qty-%d" % self.line_a.id,
-                                   "Enter a number.", self.before)
+        doc = self._assert_refused(
+            self._post(self._data(qty="two")), "qty-%d" % self.line_a.id, "Enter a number.", self.before
+        )
         self.assertEqual(self._input_value(doc, "qty-%d" % self.line_a.id), "two")
 
     def test_line_of_another_customers_order(self):
@@ -257,69 +303,100 @@ class TestPortalRefusals(PortalReturnsCase):
         data = self._data()
         data["qty-%d" % other.order_line.id] = "1"
         data["reason-%d" % other.order_line.id] = str(self.reason_changed.id)
-        self._assert_refused(self._post(data), "lines",
-                             "Your request contains an item that is not part of this order.", self.before)
+        self._assert_refused(
+            self._post(data), "lines", "Your request contains an item that is not part of this order.", self.before
+        )
         self.assertFalse(self.Request.search([("order_id", "=", other.id)]))
 
     def test_non_returnable_product(self):
-        self.order = self._delivered_order(
-            self.customer.partner_id, [(self.product_a, 1), (self.product_final, 1)])
+        self.order = self._delivered_order(self.customer.partner_id, [(self.product_a, 1), (self.product_final, 1)])
         self._sync()
         self.before = self._count()
         final_line = self._line(self.order, self.product_final)
-        self._assert_refused(self._post(self._data(line=final_line), order=self.order),
-                             "qty-%d" % final_line.id, "final sale", self.before)
+        self._assert_refused(
+            self._post(self._data(line=final_line), order=self.order),
+            "qty-%d" % final_line.id,
+            "final sale",
+            self.before,
+        )
 
     def test_outside_the_return_window(self):
         self.product_a.return_window_days = 10
-        self.order = self._delivered_order(
-            self.customer.partner_id, [(self.product_a, 1), (self.product_b, 1)], 20)
+        self.order = self._delivered_order(self.customer.partner_id, [(self.product_a, 1), (self.product_b, 1)], 20)
         self._sync()
         self.before = self._count()
         line = self._line(self.order, self.product_a)
-        self._assert_refused(self._post(self._data(line=line), order=self.order),
-                             "qty-%d" % line.id, "The return period for this item ended on", self.before)
+        self._assert_refused(
+            self._post(self._data(line=line), order=self.order),
+            "qty-%d" % line.id,
+            "The return period for this item ended on",
+            self.before,
+        )
 
     def test_reason_missing(self):
-        doc = self._assert_refused(self._post(self._data(reason=False, comment="no reason")),
-                                   "reason-%d" % self.line_a.id, "Choose a reason.", self.before)
+        doc = self._assert_refused(
+            self._post(self._data(reason=False, comment="no reason")),
+            "reason-%d" % self.line_a.id,
+            "Choose a reason.",
+            self.before,
+        )
         self.assertEqual(self._input_value(doc, "qty-%d" % self.line_a.id), "1")
 
     def test_reason_not_allowed_for_the_product(self):
         self.product_a.return_reason_ids = [(6, 0, self.reason_damaged.ids)]
         self._sync()
-        self._assert_refused(self._post(self._data()), "reason-%d" % self.line_a.id,
-                             "This reason is not available for this item.", self.before)
+        self._assert_refused(
+            self._post(self._data()),
+            "reason-%d" % self.line_a.id,
+            "This reason is not available for this item.",
+            self.before,
+        )
 
     def test_comment_required_by_the_reason(self):
-        doc = self._assert_refused(self._post(self._data(reason=self.reason_other)),
-                                   "comment-%d" % self.line_a.id,
-                                   "This reason requires a comment: describe the problem.", self.before)
+        doc = self._assert_refused(
+            self._post(self._data(reason=self.reason_other)),
+            "comment-%d" % self.line_a.id,
+            "This reason requires a comment: describe the problem.",
+            self.before,
+        )
         self.assertEqual(self._input_value(doc, "reason-%d" % self.line_a.id), str(self.reason_other.id))
 
     def test_photo_required_by_the_reason(self):
-        self._assert_refused(self._post(self._data(reason=self.reason_wrong)),
-                             "photos-%d" % self.line_a.id,
-                             "This reason requires at least one photo.", self.before)
+        self._assert_refused(
+            self._post(self._data(reason=self.reason_wrong)),
+            "photos-%d" % self.line_a.id,
+            "This reason requires at least one photo.",
+            self.before,
+        )
 
     def test_file_that_is_not_an_image(self):
         files = [("photos-%d" % self.line_a.id, ("holiday.jpg", b"%PDF-1.4 not a picture", "image/jpeg"))]
-        self._assert_refused(self._post(self._data(), files=files), "photos-%d" % self.line_a.id,
-                             "“holiday.jpg” is not an image (JPEG, PNG, GIF or WebP).", self.before)
+        self._assert_refused(
+            self._post(self._data(), files=files),
+            "photos-%d" % self.line_a.id,
+            "“holiday.jpg” is not an image (JPEG, PNG, GIF or WebP).",
+            self.before,
+        )
 
     def test_image_too_large(self):
         import io
+
         noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
         buffer = io.BytesIO()
         noise.save(buffer, format="PNG")
         self.assertGreater(len(buffer.getvalue()), 1024 * 1024)
         files = [("photos-%d" % self.line_a.id, ("big.png", buffer.getvalue(), "image/png"))]
-        self._assert_refused(self._post(self._data(), files=files), "photos-%d" % self.line_a.id,
-                             "“big.png” is larger than 1 MB.", self.before)
+        self._assert_refused(
+            self._post(self._data(), files=files),
+            "photos-%d" % self.line_a.id,
+            "“big.png” is larger than 1 MB.",
+            self.before,
+        )
 
     def test_return_method_missing(self):
-        self._assert_refused(self._post(self._data(method="")), "method",
-                             "Choose how you will send the items back.", self.before)
+        self._assert_refused(
+            self._post(self._data(method="")), "method", "Choose how you will send the items back.", self.before
+        )
 
 
 @common.at_install(False)
@@ -328,20 +405,28 @@ class TestPortalAccess(PortalReturnsCase):
     """Access-token visitors may use the links from emails; strangers get 404."""
 
     def _request(self):
-        request = self.Request._portal_submit(self.order, self._form(
-            self.order, [(self.product_a, 1, self.reason_changed, "")]))
+        request = self.Request._portal_submit(
+            self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")])
+        )
         self._sync()
         return request
 
     def test_access_token_visitor_submits_and_follows(self):
         token = self.order.access_token
         doc = self._doc(self._get("/my/orders/%d?access_token=%s" % (self.order.id, token)))
-        self.assertEqual(doc.xpath("//a[hasclass('o_portal_return_button')]/@href"),
-                         ["/my/orders/%d/return?access_token=%s" % (self.order.id, token)])
+        self.assertEqual(
+            doc.xpath("//a[hasclass('o_portal_return_button')]/@href"),
+            ["/my/orders/%d/return?access_token=%s" % (self.order.id, token)],
+        )
         before = self._count()
-        response = self._post({"qty-%d" % self.line_b.id: "1",
-                               "reason-%d" % self.line_b.id: str(self.reason_changed.id),
-                               "method": "dropoff"}, token=token)
+        response = self._post(
+            {
+                "qty-%d" % self.line_b.id: "1",
+                "reason-%d" % self.line_b.id: str(self.reason_changed.id),
+                "method": "dropoff",
+            },
+            token=token,
+        )
         self.assertEqual(response.status_code, 303, response.text[:300])
         self.assertEqual(self._count(), before + 1)
         request = self.Request.search([("order_id", "=", self.order.id)], limit=1)
@@ -354,9 +439,14 @@ class TestPortalAccess(PortalReturnsCase):
     def test_access_token_visitor_refusal_keeps_the_token(self):
         token = self.order.access_token
         before = self._count()
-        response = self._post({"qty-%d" % self.line_b.id: "9",
-                               "reason-%d" % self.line_b.id: str(self.reason_changed.id),
-                               "method": "dropoff"}, token=token)
+        response = self._post(
+            {
+                "qty-%d" % self.line_b.id: "9",
+                "reason-%d" % self.line_b.id: str(self.reason_changed.id),
+                "method": "dropoff",
+            },
+            token=token,
+        )
         doc = self._assert_refused(response, "qty-%d" % self.line_b.id, "You can return at most 1", before)
         self.assertEqual(doc.xpath("//input[@name='access_token']/@value"), [token])
 
@@ -365,17 +455,24 @@ class TestPortalAccess(PortalReturnsCase):
         self.authenticate("ret_stranger", "ret_stranger")
         before = self._count()
         self.assertEqual(self._get(self._form_url()).status_code, 404)
-        response = self.opener.post(self.base_url + self._form_url(), data={
-            "qty-%d" % self.line_a.id: "1", "reason-%d" % self.line_a.id: str(self.reason_changed.id),
-            "method": "dropoff"}, allow_redirects=False)
+        response = self.opener.post(
+            self.base_url + self._form_url(),
+            data={
+                "qty-%d" % self.line_a.id: "1",
+                "reason-%d" % self.line_a.id: str(self.reason_changed.id),
+                "method": "dropoff",
+            },
+            allow_redirects=False,
+        )
         self.assertIn(response.status_code, (400, 403, 404))
         self.assertEqual(self._count(), before)
         self.assertEqual(self._get("/my/returns/%d" % request.id).status_code, 404)
         doc = self._doc(self._get("/my/returns"))
         self.assertFalse(doc.xpath("//tr[hasclass('o_my_return_row')]"))
         # a wrong token does not help
-        self.assertEqual(self._get("/my/returns/%d?access_token=%s" % (
-            request.id, self.order.access_token)).status_code, 404)
+        self.assertEqual(
+            self._get("/my/returns/%d?access_token=%s" % (request.id, self.order.access_token)).status_code, 404
+        )
 
     def test_stranger_not_logged_in_gets_404(self):
         request = self._request()

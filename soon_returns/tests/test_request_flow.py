@@ -1,5 +1,6 @@
 """Back office life of a return: submit, approve (return transfer), receive,
 reject, cancel, refund hooks, deadlines, smart buttons, analytics."""
+
 import re
 from unittest.mock import patch
 
@@ -11,26 +12,30 @@ from .common import ReturnsCase, days_ago, png_bytes
 
 
 class TestReturnFlow(ReturnsCase):
-
     def _submit(self, qty=1, product=None, reason=None, comment="", method="dropoff", files=None):
-        return self.Request._portal_submit(self.order, self._form(
-            self.order, [(product or self.product_a, qty, reason or self.reason_changed, comment)],
-            method), files or {})
+        return self.Request._portal_submit(
+            self.order,
+            self._form(self.order, [(product or self.product_a, qty, reason or self.reason_changed, comment)], method),
+            files or {},
+        )
 
     def _messages(self, request, needle):
         return request.message_ids.filtered(lambda m: needle in (m.subject or "") or needle in (m.body or ""))
 
     def test_submit_creates_request_with_reference_lines_and_acknowledgement(self):
         files = {"photos-%d" % self.line_b.id: [("chair.png", png_bytes())]}
-        form = self._form(self.order, [(self.product_a, 2, self.reason_changed, ""),
-                                       (self.product_b, 1, self.reason_damaged, "Leg broken")], "pickup")
+        form = self._form(
+            self.order,
+            [(self.product_a, 2, self.reason_changed, ""), (self.product_b, 1, self.reason_damaged, "Leg broken")],
+            "pickup",
+        )
         request = self.Request._portal_submit(self.order, form, files)
         self.assertRegex(request.name, r"^RET/%s/\d{4}$" % fields.Date.today()[:4])
         self.assertEqual(request.state, "submitted")
         self.assertEqual(request.partner_id, self.customer.partner_id)
         self.assertEqual(request.return_method, "pickup")
         self.assertEqual(sorted(request.line_ids.mapped("quantity")), [1.0, 2.0])
-        line_b = request.line_ids.filtered(lambda l: l.product_id == self.product_b)
+        line_b = request.line_ids.filtered(lambda rline: rline.product_id == self.product_b)
         self.assertEqual(line_b.comment, "Leg broken")
         self.assertEqual(line_b.photo_ids.mapped("mimetype"), ["image/png"])
         self.assertIn(self.customer.partner_id, request.message_partner_ids)
@@ -58,8 +63,10 @@ class TestReturnFlow(ReturnsCase):
         move = picking.move_lines
         self.assertEqual(move.product_uom_qty, 2.0)
         self.assertTrue(move.to_refund)
-        self.assertEqual(move.origin_returned_move_id.picking_id, self.order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing"))
+        self.assertEqual(
+            move.origin_returned_move_id.picking_id,
+            self.order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"),
+        )
         self.assertEqual(move.return_request_line_id, request.line_ids)
         self.assertTrue(self._messages(request, "is approved"))
         with self.assertRaises(UserError):
@@ -80,8 +87,11 @@ class TestReturnFlow(ReturnsCase):
     def test_reject_wizard_emails_the_reason(self):
         request = self._submit()
         action = request.action_reject()
-        wizard = self.env[action["res_model"]].with_context(action["context"]).create(
-            {"reason": "The item shows signs of use."})
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(action["context"])
+            .create({"reason": "The item shows signs of use."})
+        )
         self.assertEqual(wizard.request_ids, request)
         wizard.action_reject()
         self.assertEqual(request.state, "rejected")
@@ -125,14 +135,14 @@ class TestReturnFlow(ReturnsCase):
         request._set_refunded(self.env["account.invoice"])
         self.assertEqual(request.state, "refunded")
         self.assertTrue(request.date_refunded)
-        self.assertEqual([label for _date, label in request._get_state_history()],
-                         ["Submitted", "Approved", "Received", "Refunded"])
+        self.assertEqual(
+            [label for _date, label in request._get_state_history()], ["Submitted", "Approved", "Received", "Refunded"]
+        )
 
     def test_state_changes_are_tracked_in_the_chatter(self):
         request = self._submit()
         request._approve()
-        tracking = request.message_ids.mapped("tracking_value_ids").filtered(
-            lambda t: t.field == "state")
+        tracking = request.message_ids.mapped("tracking_value_ids").filtered(lambda t: t.field == "state")
         self.assertIn("Approved", tracking.mapped("new_value_char"))
 
     def test_deadline_per_state_and_late_cron(self):
@@ -157,9 +167,13 @@ class TestReturnFlow(ReturnsCase):
         # next step: new deadline, not late any more
         request._approve()
         self.assertFalse(request.is_late)
-        self.assertEqual(request.date_deadline, fields.Datetime.to_string(
-            fields.Datetime.from_string(request.date_approved)
-            + __import__("datetime").timedelta(hours=self.company.return_sla_approved_hours)))
+        self.assertEqual(
+            request.date_deadline,
+            fields.Datetime.to_string(
+                fields.Datetime.from_string(request.date_approved)
+                + __import__("datetime").timedelta(hours=self.company.return_sla_approved_hours)
+            ),
+        )
 
     def test_cron_goes_on_after_a_failure(self):
         first, second = self._submit(), self._submit(product=self.product_b)
@@ -189,12 +203,30 @@ class TestReturnFlow(ReturnsCase):
         self.assertEqual(request.action_view_pickings()["res_id"], request.picking_ids.id)
 
     def test_salesman_can_approve_and_stock_user_can_receive(self):
-        salesman = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Returns Salesman", "login": "ret_salesman", "email": "salesman@example.com",
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman_all_leads").id])]})
-        storekeeper = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Returns Storekeeper", "login": "ret_store", "email": "store@example.com",
-            "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])]})
+        salesman = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Returns Salesman",
+                    "login": "ret_salesman",
+                    "email": "salesman@example.com",
+                    "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman_all_leads").id])],
+                }
+            )
+        )
+        storekeeper = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Returns Storekeeper",
+                    "login": "ret_store",
+                    "email": "store@example.com",
+                    "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
+                }
+            )
+        )
         request = self._submit()
         request.sudo(salesman).action_approve()
         picking = request.picking_ids.sudo(storekeeper)
@@ -206,8 +238,7 @@ class TestReturnFlow(ReturnsCase):
     def test_settings_are_stored_on_the_company(self):
         # related fields write through to the company (execute() would also
         # apply every other setting of the form, outside this test's concern)
-        self.env["res.config.settings"].create({
-            "return_window_days": 21, "return_sla_submitted_hours": 12.0})
+        self.env["res.config.settings"].create({"return_window_days": 21, "return_sla_submitted_hours": 12.0})
         self.assertEqual(self.company.return_window_days, 21)
         self.assertEqual(self.company.return_sla_submitted_hours, 12.0)
 
@@ -219,29 +250,33 @@ class TestReturnFlow(ReturnsCase):
 
 
 class TestReturnReport(ReturnsCase):
-
     def test_return_rate_per_product_is_ratio_of_sums(self):
-        request = self.Request._portal_submit(self.order, self._form(
-            self.order, [(self.product_a, 1, self.reason_damaged, "Scratched")]),
-            {"photos-%d" % self.line_a.id: [("a.png", png_bytes())]})
+        request = self.Request._portal_submit(
+            self.order,
+            self._form(self.order, [(self.product_a, 1, self.reason_damaged, "Scratched")]),
+            {"photos-%d" % self.line_a.id: [("a.png", png_bytes())]},
+        )
         request._approve()
         self._validate_return_pickings(request)
         other = self._delivered_order(self.customer.partner_id, [(self.product_a, 5)])
         self.assertTrue(other)
         Report = self.env["return.report"]
         domain = [("product_id", "in", (self.product_a | self.product_b).ids)]
-        groups = {g["product_id"][0]: g for g in Report.read_group(
-            domain, ["product_id", "qty_delivered", "qty_returned", "return_rate"], ["product_id"])}
+        groups = {
+            g["product_id"][0]: g
+            for g in Report.read_group(
+                domain, ["product_id", "qty_delivered", "qty_returned", "return_rate"], ["product_id"]
+            )
+        }
         self.assertEqual(groups[self.product_a.id]["qty_delivered"], 8.0)
         self.assertEqual(groups[self.product_a.id]["qty_returned"], 1.0)
         self.assertAlmostEqual(groups[self.product_a.id]["return_rate"], 12.5)
         self.assertEqual(groups[self.product_b.id]["return_rate"], 0.0)
-        by_categ = Report.read_group([("categ_id", "=", self.categ.id)],
-                                     ["categ_id", "return_rate"], ["categ_id"])
+        by_categ = Report.read_group([("categ_id", "=", self.categ.id)], ["categ_id", "return_rate"], ["categ_id"])
         self.assertAlmostEqual(by_categ[0]["return_rate"], 100.0 / 9)
-        by_reason = Report.read_group(domain + [("reason_id", "!=", False)],
-                                      ["reason_id", "qty_requested"], ["reason_id"])
-        self.assertEqual([(g["reason_id"][0], g["qty_requested"]) for g in by_reason],
-                         [(self.reason_damaged.id, 1.0)])
+        by_reason = Report.read_group(
+            domain + [("reason_id", "!=", False)], ["reason_id", "qty_requested"], ["reason_id"]
+        )
+        self.assertEqual([(g["reason_id"][0], g["qty_requested"]) for g in by_reason], [(self.reason_damaged.id, 1.0)])
         by_month = Report.read_group(domain, ["date", "qty_delivered"], ["date:month"])
         self.assertTrue(by_month)

@@ -6,11 +6,11 @@ class ReturnRequestReject(models.TransientModel):
     _description = "Reject Return Requests"
 
     request_ids = fields.Many2many(
-        "return.request", string="Return Requests", required=True,
-        default=lambda self: self._default_request_ids())
+        "return.request", string="Return Requests", required=True, default=lambda self: self._default_request_ids()
+    )
     reason = fields.Text(
-        string="Reason", required=True,
-        help="Emailed to the customer: explain why the return is refused.")
+        string="Reason", required=True, help="Emailed to the customer: explain why the return is refused."
+    )
 
     @api.model
     def _default_request_ids(self):
