@@ -42,6 +42,18 @@ class SoonHttpCase(common.HttpCase):
         """
         self.http_cr.commit()
 
+    @contextlib.contextmanager
+    def locked(self):
+        """Use ``self.env`` while a browser is running: the shared cursor is
+        also used by the server's request threads (page loads, background
+        polling), so take the lock the requests take, and read fresh values."""
+        self.http_cr.acquire()
+        try:
+            self.refresh()
+            yield self.env
+        finally:
+            self.http_cr.release()
+
     def url_open(self, url, data=None, timeout=10):
         self.sync()
         return super().url_open(url, data=data, timeout=timeout)

@@ -18,10 +18,13 @@ class SoonWebsiteSale(WebsiteSale):
     def checkout_form_validate(self, mode, all_form_values, data):
         error, error_message = super().checkout_form_validate(mode, all_form_values, data)
         if data.get("phone"):
-            company = request.website.company_id
+            # a number typed without its prefix is read in the address's country,
+            # by default in the shop company's country
+            country = request.env["res.country"].browse(int(data["country_id"])) if data.get("country_id") \
+                else request.website.company_id.country_id
             try:
                 data["phone"] = request.env["res.partner"].sudo()._phone_to_international(
-                    data["phone"], company.country_id)
+                    data["phone"], country.exists())
             except ValidationError as exc:
                 error["phone"] = "error"
                 error_message.append(exc.name)

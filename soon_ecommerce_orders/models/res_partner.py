@@ -12,8 +12,8 @@ class ResPartner(models.Model):
     def _phone_to_international(self, number, country=None):
         """``number`` in international format (+84 91 234 56 78).
 
-        A number without its international prefix is read in ``country``, else
-        in the company's country.  Raises ValidationError with a message meant
+        A number without its international prefix is read in ``country`` (the
+        address's), by default in the company's country.  Raises ValidationError with a message meant
         for the customer when it is not a valid phone number.
         """
         number = (number or "").strip()
