@@ -1,0 +1,58 @@
+"""The add-ons install cleanly: on the test database (its install log) and
+from the Apps menu into a shop database that only has website_sale."""
+import ast
+import os
+import re
+import subprocess
+import sys
+import unittest
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+# lines Odoo 11 itself logs on a clean install that are not problems
+KNOWN_NOISE = (
+    "Running as user 'root' is a security risk.",
+)
+
+
+class TestInstall(unittest.TestCase):
+
+    def test_install_log_has_no_warning_or_traceback(self):
+        path = os.environ.get("SOON_INSTALL_LOG")
+        if not path or not os.path.exists(path):
+            self.skipTest("no install log (development database): run ./scripts/test")
+        with open(path, encoding="utf-8") as fp:
+            log = fp.read()
+        problems = [line for line in log.splitlines()
+                    if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", line)
+                    and not any(noise in line for noise in KNOWN_NOISE)]
+        self.assertEqual(problems, [])
+
+    def test_install_from_apps_menu_into_an_existing_shop(self):
+        """A shop running website_sale (with demo data) installs the three add-ons
+        with the Apps menu's button (button_immediate_install)."""
+        db = "soon_apps_%s" % uuid.uuid4().hex[:8]
+        odoo = [os.path.join(os.path.dirname(sys.executable), "soon-odoo"),
+                "--data-dir=" + os.path.join(ROOT, ".soon", "data"), "-d", db, "--log-level=warn"]
+        subprocess.run(["createdb", db], check=True)
+        try:
+            subprocess.run(odoo + ["-i", "website_sale", "--stop-after-init"], check=True,
+                           capture_output=True, timeout=1200)
+            script = (
+                "Module = env['ir.module.module']\n"
+                "Module.update_list()\n"
+                "Module.search([('name', 'in', %r)]).button_immediate_install()\n"
+                "env.cr.commit()\n"
+                "print('STATES', sorted(Module.search([('name', 'in', %r)]).mapped(lambda m: (m.name, m.state))))\n"
+                % (list(ADDONS), list(ADDONS)))
+            result = subprocess.run(odoo + ["shell"], input=script, text=True,
+                                    capture_output=True, timeout=1800)
+            self.assertIn("STATES", result.stdout, result.stderr[-3000:])
+            states = dict(ast.literal_eval(result.stdout.split("STATES", 1)[1].strip().splitlines()[0]))
+            self.assertEqual(states, {name: "installed" for name in ADDONS})
+            errors = [line for line in result.stderr.splitlines() if re.search(r"\bERROR\b|Traceback", line)]
+            self.assertEqual(errors, [])
+        finally:
+            subprocess.run(["dropdb", "--if-exists", db], check=False)
+            subprocess.run(["rm", "-rf", os.path.join(ROOT, ".soon", "data", "filestore", db)], check=False)
