@@ -14,8 +14,6 @@ import time
 
 import pytest
 
-import odoo
-
 
 def _wait_listening(port, timeout=30):
     deadline = time.time() + timeout

@@ -3,13 +3,12 @@ import base64
 import collections
 import collections.abc
 import inspect
-import tempfile
 import os
+import tempfile
 import threading
 
-from lxml import etree
-
 import odoo
+from lxml import etree
 from odoo.tests.common import TransactionCase
 from odoo.tools import config
 
@@ -109,3 +108,51 @@ class TestRuntimeFixes(TransactionCase):
             path = odoo.modules.get_module_path(addon)
             self.assertTrue(path, addon)
             self.assertIn(os.path.dirname(path), paths)
+
+    def test_test_file_with_namespace_packages(self):
+        """--test-file walks sys.modules: a module whose __file__ is None (every
+        namespace package since Python 3.7) no longer aborts it."""
+        import sys
+        import types
+
+        import odoo.service.server
+
+        from tests import test_runtime_fidelity
+
+        probe = types.ModuleType("soon_namespace_probe")
+        probe.__file__ = None
+        sys.modules[probe.__name__] = probe
+        import logging
+        records = []
+        handler = logging.Handler(logging.DEBUG)
+        handler.emit = records.append
+        logger = logging.getLogger("odoo.service.server")
+        logger.addHandler(handler)
+        level, logger.level = logger.level, logging.DEBUG
+        try:
+            odoo.service.server.load_test_file_py(self.registry, test_runtime_fidelity.__file__)
+        finally:
+            del sys.modules[probe.__name__]
+            logger.removeHandler(handler)
+            logger.level = level
+        messages = "\n".join(r.getMessage() for r in records)
+        self.assertIn("running tests %s." % test_runtime_fidelity.__name__, messages)
+        self.assertNotIn("at least one error occurred", messages)
+
+    def test_project_addons_can_be_left_out(self):
+        """SOON_PROJECT_ADDONS=0 (the fidelity gate) keeps the project's add-ons
+        off the addons path; by default they are on it."""
+        import subprocess
+        import sys
+
+        code = ("import odoo; from odoo.tools import config; config.parse_config([]); "
+                "print(config['addons_path'])")
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+        def addons_path(**env):
+            out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **env),
+                                 capture_output=True, text=True, check=True).stdout
+            return [os.path.abspath(p) for p in out.strip().splitlines()[-1].split(",")]
+
+        self.assertIn(root, addons_path(SOON_PROJECT_ADDONS="1"))
+        self.assertNotIn(root, addons_path(SOON_PROJECT_ADDONS="0"))

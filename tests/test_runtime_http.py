@@ -35,3 +35,42 @@ class TestRuntimeHttp(common.HttpCase):
             self.phantom_js("/web/login", "console.log('error', 'expected failure')", "true", timeout=20)
         with self.assertRaises(AssertionError):
             self.phantom_js("/web/login", "setTimeout(function () { null.boom(); }, 0)", "true", timeout=20)
+
+    def test_chromium_error_quotes_preceding_console(self):
+        """A bare 'error' verdict (QUnit's) is reported with the console lines before it."""
+        with self.assertRaises(AssertionError) as caught:
+            self.phantom_js("/web/login", "console.log('QUnit test failed: probe 42'); console.log('error')",
+                            "true", timeout=20)
+        self.assertIn("QUnit test failed: probe 42", str(caught.exception))
+
+    def test_chromium_page_has_focus(self):
+        """Focus emulation: element.focus() fires focus events as in PhantomJS
+        (autofocused datepickers of the QUnit suite open)."""
+        self.phantom_js("/web/login", """
+            var input = document.querySelector('input[name=login]'), seen = [];
+            input.blur();
+            input.addEventListener('focus', function () { seen.push('focus'); });
+            input.addEventListener('focusin', function () { seen.push('focusin'); });
+            input.focus();
+            console.log(document.hasFocus() && seen.join() === 'focus,focusin' ? 'ok' : 'error focus events: ' + seen);
+        """, "document.readyState === 'complete'", timeout=30)
+
+    def test_chromium_dom_node_inserted(self):
+        """DOMNodeInserted (removed from Chromium 127) is dispatched again,
+        synchronously and bubbling, for the insertion paths jQuery uses."""
+        self.phantom_js("/web/login", """
+            var root = document.createElement('div'), seen = [];
+            document.body.appendChild(root);
+            root.addEventListener('DOMNodeInserted', function (ev) { seen.push(ev.target.nodeName); });
+            var div = document.createElement('div');
+            root.appendChild(div);                                   // appendChild
+            root.insertBefore(document.createElement('b'), div);     // insertBefore
+            var fragment = document.createDocumentFragment();
+            fragment.appendChild(document.createElement('i'));
+            fragment.appendChild(document.createElement('u'));
+            root.appendChild(fragment);                              // fragment: its children
+            div.innerHTML = '<p>x</p><s></s>';                       // innerHTML
+            $(root).prepend('<em/>');                                // jQuery
+            var expected = 'DIV,B,I,U,P,S,EM';
+            console.log(seen.join() === expected ? 'ok' : 'error DOMNodeInserted seen: ' + seen);
+        """, "window.$ && document.readyState === 'complete'", timeout=30)

@@ -6,13 +6,12 @@ test database.  Odoo 11 loaded these files on Python 3.5/3.6, so each of them
 was accepted there and must be accepted here.
 """
 import ast
+import importlib
 import os
 
 from lxml import etree
-
 from odoo.modules import get_module_path
 from odoo.tests.common import TransactionCase
-import importlib
 from odoo.tools.safe_eval import _CONST_OPCODES, _EXPR_OPCODES, _SAFE_OPCODES, const_eval, expr_eval, safe_eval
 
 #: attributes evaluated with safe_eval by the data loader / views / actions

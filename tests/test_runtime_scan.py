@@ -40,7 +40,10 @@ class TestRemovedApiScan(unittest.TestCase):
             "t.isAlive()\n"
             "yaml.load(s)\n"
             "hmac.new(k, m)\n"
-            "re.compile('a(?i)b')\n")
+            "re.compile('a(?i)b')\n"
+            "import imp\n"
+            "from distutils.version import LooseVersion\n"
+            "from . import crypt\n")
         with tempfile.TemporaryDirectory() as root:
             with open(os.path.join(root, "m.py"), "w") as fp:
                 fp.write(sample)
@@ -49,4 +52,19 @@ class TestRemovedApiScan(unittest.TestCase):
             "collections ABC alias (3.10)", "collections ABC alias (3.10)",
             "inspect.getargspec (3.11)", "Thread.isAlive (3.9)",
             "yaml.load without Loader (PyYAML 6)", "hmac.new without digestmod (3.8)",
-            "re global flags not at the start (3.11)"]))
+            "re global flags not at the start (3.11)",
+            "imp module (deprecated, gone in 3.12)", "distutils (deprecated, gone in 3.12)"]))
+
+    def test_deprecated_modules_accepted_only_while_present(self):
+        """imp/distutils/imghdr/crypt exist in Python 3.11 (DeprecationWarning):
+        their uses are accepted, but a Python without them reopens every hit."""
+        from unittest import mock
+
+        hits = [hit for hit in self.hits if "deprecated, gone in" in hit.api]
+        self.assertIn(("modules/module.py", "imp module (deprecated, gone in 3.12)"),
+                      {(hit.path, hit.api) for hit in hits})
+        for hit in hits:
+            self.assertEqual(scan.classify(hit)[0], "accepted", hit)
+        with mock.patch.object(scan.sys, "version_info", (3, 13, 0)):
+            for hit in hits:
+                self.assertEqual(scan.classify(hit)[0], "open", hit)
