@@ -349,7 +349,7 @@ class ReturnRequest(models.Model):
         values = {
             "order_id": order.id,
             "partner_id": order.partner_id.id,
-            "user_id": order.user_id.id or self.env.user.id,
+            "user_id": order.user_id.id or order.team_id.user_id.id or False,
             "return_method": method,
             "line_ids": line_commands,
         }
