@@ -5,7 +5,7 @@ import re
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.return_request import ReturnRequestError
 from .common import ReturnsCase, days_ago, png_bytes
@@ -280,3 +280,21 @@ class TestReturnReport(ReturnsCase):
         self.assertEqual([(g["reason_id"][0], g["qty_requested"]) for g in by_reason], [(self.reason_damaged.id, 1.0)])
         by_month = Report.read_group(domain, ["date", "qty_delivered"], ["date:month"])
         self.assertTrue(by_month)
+
+
+class TestReturnAccessRules(ReturnsCase):
+    def test_portal_users_read_only_their_own_returns(self):
+        request = self.Request._portal_submit(
+            self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")])
+        )
+        as_customer = self.Request.sudo(self.customer)
+        self.assertEqual(as_customer.search([("id", "=", request.id)]), request)
+        self.assertEqual(request.sudo(self.customer).line_ids.quantity, 1.0)
+        self.assertFalse(self.Request.sudo(self.stranger).search([("id", "=", request.id)]))
+        self.assertFalse(self.env["return.request.line"].sudo(self.stranger).search([("request_id", "=", request.id)]))
+        with self.assertRaises(AccessError):
+            request.sudo(self.stranger).read(["name"])
+        with self.assertRaises(AccessError):
+            request.sudo(self.customer).write({"return_method": "pickup"})
+        with self.assertRaises(AccessError):
+            as_customer.create({"order_id": self.order.id, "return_method": "dropoff"})
