@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 from odoo import _, http
+from odoo.addons.website_sale.controllers.main import WebsiteSale
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
-
-from odoo.addons.website_sale.controllers.main import WebsiteSale
+from werkzeug.exceptions import NotFound
+from werkzeug.urls import url_quote
 
 
 class SoonWebsiteSale(WebsiteSale):
@@ -115,3 +116,56 @@ class SoonWebsiteSale(WebsiteSale):
             if order and not tx and order._terms_acceptance_missing():
                 return request.redirect("/shop/payment?terms_error=1")
         return super().payment_validate(transaction_id=transaction_id, sale_order_id=sale_order_id, **post)
+
+    # ------------------------------------------------------ abandoned-cart emails
+    @http.route()
+    def cart(self, access_token=None, revive="", **post):
+        """Odoo 11's link ``/shop/cart?access_token=...`` gives the cart to whoever
+        opens it (``revive=squash``) or moves its lines into the visitor's cart
+        and cancels it (``revive=merge``), and a logged-in visitor then becomes
+        its customer: the token now goes through the same checks as the
+        reminder's "Resume your order" link."""
+        if access_token:
+            order = request.env["sale.order"].sudo().search([("access_token", "=", access_token)], limit=1)
+            if not order:
+                raise NotFound()
+            return self.cart_resume(order.id, access_token)
+        return super().cart(access_token=None, revive=revive, **post)
+
+    @http.route(["/shop/cart/resume/<int:order_id>/<string:access_token>"], type="http", auth="public",
+                website=True)
+    def cart_resume(self, order_id, access_token, **kw):
+        """The reminder's "Resume your order" link: that cart, for that customer."""
+        order = request.env["sale.order"].sudo().browse(order_id).exists()
+        if not order or not order._cart_recovery_token_ok(access_token):
+            raise NotFound()
+        decision = order._cart_resume_decision(request.env.user)
+        if decision == "restore":
+            order._cart_resume()
+            request.session["sale_order_id"] = order.id
+            return request.redirect("/shop/cart")
+        if decision == "login":
+            return request.redirect("/web/login?redirect=%s" % url_quote(
+                "/shop/cart/resume/%d/%s" % (order.id, access_token)))
+        values = {"order": order, "decision": decision, "access_token": access_token}
+        status = 403 if decision == "forbidden" else 200
+        return request.render("soon_ecommerce_orders.cart_resume_refused", values, status=status)
+
+    @http.route(["/shop/cart/unsubscribe/<int:partner_id>/<string:token>"], type="http", auth="public",
+                website=True, methods=["GET", "POST"], csrf=False)
+    def cart_reminders_unsubscribe(self, partner_id, token, **kw):
+        """Stop the abandoned-cart reminders, without logging in.
+
+        GET shows a confirmation button (link checkers and mail scanners open
+        links); POST unsubscribes, from that button or from the mail client's
+        one-click unsubscribe (RFC 8058 List-Unsubscribe-Post, which cannot send
+        a CSRF token: the signed token is what authorises the request).
+        """
+        partner = request.env["res.partner"].sudo().browse(partner_id).exists()
+        if not partner or not partner._cart_recovery_unsubscribe_token_ok(token):
+            raise NotFound()
+        done = request.httprequest.method == "POST"
+        if done:
+            partner._cart_recovery_unsubscribe()
+        return request.render("soon_ecommerce_orders.cart_reminders_unsubscribe", {
+            "partner": partner, "token": token, "done": done or partner.cart_recovery_opt_out})

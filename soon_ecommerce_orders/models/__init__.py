@@ -1,6 +1,10 @@
 # -*- coding: utf-8 -*-
 from . import (
     account_invoice,
+    cart_recovery_reminder,
+    cart_recovery_report,
+    cart_recovery_step,
+    mail_compose_message,
     payment_transaction,
     res_config_settings,
     res_partner,

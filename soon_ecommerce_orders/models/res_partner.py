@@ -1,8 +1,11 @@
 # -*- coding: utf-8 -*-
-import phonenumbers
+import hashlib
+import hmac
 
-from odoo import _, api, models
+import phonenumbers
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import consteq
 
 
 class ResPartner(models.Model):
@@ -28,3 +31,34 @@ class ResPartner(models.Model):
             raise ValidationError(_("%s is not a valid phone number. Please enter it with its area code, "
                                     "or in international format (+84 ...).") % number)
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    # ---------------------------------------------------- abandoned-cart reminders
+    cart_recovery_opt_out = fields.Boolean(
+        "No Cart Reminders", copy=False,
+        help="The customer unsubscribed from the abandoned-cart reminders (link in the email): "
+             "they get no more of them. The general Opt-Out (mass mailing) also stops them.")
+
+    def _cart_recovery_unsubscribe_token(self):
+        """Signed with the database secret: the link works without logging in and
+        cannot be forged for another customer."""
+        self.ensure_one()
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        message = "soon-cart-recovery-unsubscribe:%s:%d" % (self.env.cr.dbname, self.id)
+        return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+    @api.multi
+    def get_cart_recovery_unsubscribe_url(self):
+        self.ensure_one()
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        return "%s/shop/cart/unsubscribe/%d/%s" % (base_url, self.id, self._cart_recovery_unsubscribe_token())
+
+    def _cart_recovery_unsubscribe_token_ok(self, token):
+        self.ensure_one()
+        return bool(token) and consteq(self._cart_recovery_unsubscribe_token(), token)
+
+    def _cart_recovery_unsubscribe(self):
+        self.ensure_one()
+        partner = self.sudo()
+        if not partner.cart_recovery_opt_out:
+            partner.cart_recovery_opt_out = True
+            partner.message_post(body=_("Unsubscribed from the abandoned-cart reminders (link in the email)."))

@@ -1,11 +1,13 @@
 # -*- coding: utf-8 -*-
 import hashlib
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from psycopg2.extensions import TransactionRollbackError
 
 _logger = logging.getLogger(__name__)
 
@@ -25,6 +27,15 @@ PAYMENT_STATUS_PRIORITY = (
 )
 PAID_STATUSES = ("paid", "authorized")
 UNPAID_STATUSES = ("not_paid", "pending")
+#: a cart with a transaction in one of these states is being paid (or failed
+#: to be): no reminder (Odoo 16+ only checks "error")
+CART_RECOVERY_BLOCKING_TX = ("error", "pending", "authorized", "done")
+#: carts per transaction of the reminder job: the claim (row locks), the
+#: queued emails and the reminder log of a batch are committed together
+CART_RECOVERY_BATCH_SIZE = 50
+#: a batch that hits a serialization failure (another worker, or the customer,
+#: changed one of its carts meanwhile) is rolled back and selected again
+CART_RECOVERY_MAX_RETRIES = 5
 
 
 class SaleOrder(models.Model):
@@ -74,6 +85,12 @@ class SaleOrder(models.Model):
     terms_hash = fields.Char(
         "Accepted Terms Fingerprint", readonly=True, copy=False,
         help="SHA-256 of the terms and conditions text the customer accepted.")
+    cart_recovery_step = fields.Integer(
+        "Cart Reminders Sent", readonly=True, copy=False, default=0,
+        help="Number of abandoned-cart reminders sent for this cart, automatic and manual.")
+    cart_recovery_last_date = fields.Datetime("Last Cart Reminder", readonly=True, copy=False)
+    cart_recovery_reminder_ids = fields.One2many(
+        "sale.cart.recovery.reminder", "order_id", "Cart Reminders", readonly=True, copy=False)
 
     # ---------------------------------------------------------------- computes
     @api.depends("state")
@@ -184,10 +201,23 @@ class SaleOrder(models.Model):
         ]
 
     # --------------------------------------------------------------- database
+    @api.model_cr_context
+    def _auto_init(self):
+        # the reminder counter of a big sale_order table is added without
+        # rewriting it (PostgreSQL 11+ stores a constant default in the catalog)
+        # and without the ORM's per-row UPDATE of a new column's default
+        self.env.cr.execute("ALTER TABLE sale_order ADD COLUMN IF NOT EXISTS cart_recovery_step integer DEFAULT 0")
+        return super()._auto_init()
+
     @api.model_cr
     def init(self):
-        """Partial indexes behind the eCommerce filters (see bench/ecommerce_orders.py)."""
+        """Partial indexes behind the eCommerce filters (see bench/ecommerce_orders.py)
+        and the abandoned-cart reminders (bench/abandoned_carts.py)."""
         indexes = {
+            # the reminder job: one range per reminder number (cart_recovery_step =
+            # n - 1, last activity within the step's window), in keyset order
+            "sale_order_soon_cart_recovery_idx": (
+                "cart_recovery_step, cart_last_activity, id", "website_order = true AND state = 'draft'"),
             "sale_order_soon_abandoned_idx": (
                 "cart_last_activity", "website_order = true AND state = 'draft'"),
             "sale_order_soon_unpaid_idx": (
@@ -201,6 +231,10 @@ class SaleOrder(models.Model):
         for name, (column, where) in indexes.items():
             self.env.cr.execute(
                 "CREATE INDEX IF NOT EXISTS %s ON sale_order (%s) WHERE %s" % (name, column, where))
+        # Odoo 11 does not index payment_transaction.sale_order_id: the reminder job
+        # (and every read of an order's transactions) looks transactions up by order
+        self.env.cr.execute("CREATE INDEX IF NOT EXISTS payment_transaction_soon_sale_order_idx "
+                            "ON payment_transaction (sale_order_id) WHERE sale_order_id IS NOT NULL")
 
     # ---------------------------------------------------------------- workflow
     @api.multi
@@ -381,3 +415,337 @@ class SaleOrder(models.Model):
         order.action_cancel()
         order.message_post(body=_("Quotation cancelled automatically: no payment received %d days after "
                                   "checkout.") % days)
+
+    # ---------------------------------------------------- abandoned-cart reminders
+    @api.model
+    def _cron_send_cart_reminders(self):
+        """Scheduled job (every 15 minutes while the feature is on).
+
+        It commits after each batch of carts, on purpose: a batch's claim, its
+        queued emails and its reminder log are one transaction, so a crash or a
+        timeout keeps the batches already done and loses or repeats nothing,
+        and the row locks of a batch are held for one batch only.
+        """
+        return self._send_cart_reminders(commit=True)
+
+    @api.model
+    def _send_cart_reminders(self, commit=False, batch_size=CART_RECOVERY_BATCH_SIZE):
+        """Queue the due reminder of every cart that qualifies now.
+
+        For each reminder of the sequence, carts are selected in batches by one
+        index-backed query that applies every rule the database can check and
+        locks them (``FOR UPDATE SKIP LOCKED``: a cart being handled by another
+        worker is left to it).  The rules that can change from one hour to the
+        next (a valid email address, products in stock) are checked on the
+        batch: a cart that fails them is left untouched and considered again at
+        the next run.  Each remaining cart is marked, its email queued
+        (``mail.mail``, sent later by the mail queue) and logged in a savepoint:
+        a failure is logged and undone for that cart only.
+
+        :param commit: commit after each batch (the scheduled job only)
+        :returns: dict with the number of reminders ``sent``, of carts
+            ``skipped`` (not ready now) and of ``failed`` carts
+        """
+        Step_ = self.env["sale.cart.recovery.step"]
+        config = Step_._recovery_config()
+        stats = {"sent": 0, "skipped": 0, "failed": 0}
+        if not config.enabled or not config.activation_date:
+            return stats
+        for step in config.steps:
+            if not step.template:
+                _logger.warning("Abandoned cart reminder %d has no email template: not sent", step.number)
+                continue
+            after = ("1970-01-01 00:00:00", 0)
+            retries = 0
+            while True:
+                now = fields.Datetime.now()
+                try:
+                    ids, last_key = self._cart_recovery_candidates(step, config, now, after, batch_size)
+                    if not ids:
+                        break
+                    carts = self.sudo().browse(ids)
+                    ready = carts._cart_recovery_ready()
+                    stats["skipped"] += len(carts - ready)
+                    for cart in ready:
+                        if cart._cart_recovery_send_safely(step, now):
+                            stats["sent"] += 1
+                        else:
+                            stats["failed"] += 1
+                    if commit:
+                        # batch done: its claims, queued emails and log become durable together
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                except TransactionRollbackError:
+                    # another transaction changed a cart of this batch after it started (the
+                    # customer, or another worker that claimed it): nothing of the batch is
+                    # kept, select it again with a fresh snapshot
+                    if not commit or retries >= CART_RECOVERY_MAX_RETRIES:
+                        raise
+                    retries += 1
+                    self.env.cr.rollback()
+                    self.invalidate_cache()
+                    continue
+                retries = 0
+                after = last_key
+                # the ORM cache grows with every batch: keep the worker's memory flat
+                self.invalidate_cache()
+        if any(stats.values()):
+            _logger.info("Abandoned cart reminders: %(sent)d queued, %(skipped)d not ready, %(failed)d failed",
+                         stats)
+        return stats
+
+    @api.model
+    def _cart_recovery_candidates(self, step, config, now, after, limit):
+        """Carts due for reminder ``step``, locked for this transaction.
+
+        One query, set-based, walking the partial index
+        ``sale_order_soon_cart_recovery_idx`` (reminders sent, last activity,
+        id) in keyset order from ``after`` = (last activity, id).
+
+        :returns: (ids, keyset of the last row)
+        """
+        now_dt = fields.Datetime.from_string(now)
+        oldest = fields.Datetime.to_string(now_dt - timedelta(days=config.max_age_days))
+        self.env.cr.execute("""
+            SELECT so.id, so.cart_last_activity
+              FROM sale_order so
+              JOIN res_partner partner ON partner.id = so.partner_id
+             WHERE so.website_order = true AND so.state = 'draft'
+               -- not reminded for this step yet, idle for longer than its delay
+               AND so.cart_recovery_step = %(previous_step)s
+               AND so.cart_last_activity <= %(idle_before)s
+               -- changed after the feature was switched on, not too old
+               AND so.cart_last_activity > %(activation)s
+               AND so.cart_last_activity >= %(oldest)s
+               AND so.date_order >= %(oldest)s
+               AND (so.cart_last_activity, so.id) > (%(after_activity)s, %(after_id)s)
+               -- a follow-up: the customer has not come back since the previous reminder,
+               -- sent long enough ago
+               AND (%(first)s OR (so.cart_recovery_last_date >= so.cart_last_activity
+                                  AND so.cart_recovery_last_date <= %(previous_before)s))
+               -- an identified customer with an email address who accepts reminders
+               AND so.partner_id NOT IN %(public_partners)s
+               AND partner.email LIKE '%%_@_%%'
+               AND partner.cart_recovery_opt_out IS NOT TRUE
+               AND partner.opt_out IS NOT TRUE
+               -- something to buy, not free
+               AND EXISTS (SELECT 1 FROM sale_order_line line
+                            WHERE line.order_id = so.id AND line.product_uom_qty > 0 AND line.price_unit <> 0)
+               -- not being paid, and no failed payment
+               AND NOT EXISTS (SELECT 1 FROM payment_transaction tx
+                                WHERE tx.sale_order_id = so.id AND tx.state IN %(blocking_tx)s)
+               -- the customer has not ordered since their last change to the cart
+               AND NOT EXISTS (SELECT 1 FROM sale_order other
+                                WHERE other.partner_id = so.partner_id AND other.id <> so.id
+                                  AND ((other.state IN ('sale', 'done')
+                                        AND other.confirmation_date >= so.cart_last_activity)
+                                       OR (other.state = 'sent' AND other.website_order = true
+                                           AND other.checkout_date >= so.cart_last_activity)))
+             ORDER BY so.cart_last_activity, so.id
+             LIMIT %(limit)s
+               FOR UPDATE OF so SKIP LOCKED
+        """, {
+            "previous_step": step.number - 1,
+            "idle_before": fields.Datetime.to_string(now_dt - timedelta(hours=step.delay_hours)),
+            "activation": config.activation_date,
+            "oldest": oldest,
+            "after_activity": after[0],
+            "after_id": after[1],
+            "first": step.number == 1,
+            "previous_before": fields.Datetime.to_string(
+                now_dt - timedelta(hours=step.delay_hours - step.previous_delay_hours)),
+            "public_partners": tuple(self._cart_recovery_public_partner_ids()),
+            "blocking_tx": CART_RECOVERY_BLOCKING_TX,
+            "limit": limit,
+        })
+        rows = self.env.cr.fetchall()
+        return [row[0] for row in rows], (rows[-1][1], rows[-1][0]) if rows else after
+
+    @api.model
+    def _cart_recovery_public_partner_ids(self):
+        """Partners of the public users: their carts are anonymous visitors'."""
+        partners = self.env.ref("base.public_partner") | self.env["website"].sudo().search([]).mapped(
+            "user_id.partner_id")
+        return partners.ids
+
+    @api.multi
+    def _cart_recovery_ready(self):
+        """The carts of ``self`` that can be reminded right now.
+
+        The others are not marked: they are checked again at the next run (a
+        customer may correct their email address, stock may come back).
+        """
+        with_email = self.filtered(lambda order: order._cart_recovery_email_ok())
+        return with_email - with_email._cart_recovery_out_of_stock()
+
+    def _cart_recovery_email_ok(self):
+        email = (self.partner_id.email or "").strip()
+        return bool(email and tools.single_email_re.match(email))
+
+    @api.multi
+    def _cart_recovery_out_of_stock(self):
+        """Carts asking for more of a product than the shop may sell.
+
+        Applies website_sale_stock's product setting as Odoo 11 does when the
+        customer changes the cart: storable products that show their inventory
+        ("always" or "threshold") cannot be ordered beyond the forecast quantity
+        of the cart's warehouse; "never" and "custom" sell regardless of stock.
+        """
+        lines = self.mapped("order_line").filtered(
+            lambda line: line.product_id.type == "product"
+            and line.product_id.inventory_availability in ("always", "threshold"))
+        by_warehouse = defaultdict(lambda: self.env["sale.order.line"])
+        for line in lines:
+            by_warehouse[line.order_id.warehouse_id] |= line
+        out = self.browse()
+        for warehouse, wh_lines in by_warehouse.items():
+            products = wh_lines.mapped("product_id").with_context(warehouse=warehouse.id or False)
+            available = {product.id: product.virtual_available for product in products}
+            wanted = defaultdict(float)
+            for line in wh_lines:
+                wanted[(line.order_id.id, line.product_id.id)] += line.product_uom_qty
+            out |= self.browse({order_id for (order_id, product_id), qty in wanted.items()
+                                if tools.float_compare(qty, available[product_id], precision_digits=3) > 0})
+        return out
+
+    def _cart_recovery_send_safely(self, step, now):
+        """Send reminder ``step`` to this cart in a savepoint: a failure is logged
+        and undone (the cart stays due and is tried again at the next run)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return self._cart_recovery_send(step, now)
+        except TransactionRollbackError:
+            raise  # the whole batch is selected again
+        except Exception:
+            _logger.exception("Abandoned cart reminder %d of %s (%s) could not be queued",
+                              step.number, self.name, self.partner_id.email)
+            return False
+
+    def _cart_recovery_send(self, step, now):
+        """Claim the cart for ``step`` and queue its email, in the current
+        transaction (the caller holds the row lock)."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            UPDATE sale_order
+               SET cart_recovery_step = %s, cart_recovery_last_date = %s, cart_recovery_email_sent = true
+             WHERE id = %s AND state = 'draft' AND cart_recovery_step = %s
+         RETURNING id
+        """, (step.number, now, self.id, step.number - 1))
+        claimed = self.env.cr.fetchone()
+        self.invalidate_cache(["cart_recovery_step", "cart_recovery_last_date", "cart_recovery_email_sent"],
+                              self.ids)
+        if not claimed:
+            return False
+        mail = self._cart_recovery_queue_mail(step.template, step.number)
+        self._cart_recovery_log(step.number, now, step.template, mail=mail)
+        return True
+
+    def _cart_recovery_queue_mail(self, template, step_number):
+        """Queue the reminder email (mail.mail, sent by the mail queue after
+        this transaction commits), rendered in the customer's language.
+
+        Exactly one recipient, the cart's customer, whatever the template says:
+        a template with both a recipient partner and an explicit address mails
+        the customer twice (odoo/odoo#206158, #261038).
+        """
+        partner = self.partner_id
+        unsubscribe_url = partner.get_cart_recovery_unsubscribe_url()
+        # Odoo 11 caches related translated fields (the product names of the lines)
+        # whatever the language: start from an empty cache so that each customer
+        # reads their own language, not the previous email's
+        self.invalidate_cache()
+        mail_id = template.sudo().with_context(cart_recovery_step=step_number).send_mail(
+            self.id, force_send=False, email_values={
+                "recipient_ids": [(6, 0, partner.ids)],
+                "partner_ids": [(6, 0, partner.ids)],
+                "email_to": False,
+                "email_cc": False,
+                # kept after sending: the reminder log shows its delivery status
+                "auto_delete": False,
+                "headers": repr({"List-Unsubscribe": "<%s>" % unsubscribe_url,
+                                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}),
+            })
+        return self.env["mail.mail"].sudo().browse(mail_id)
+
+    def _cart_recovery_log(self, step_number, date, template, mail=None, message=None, manual=False):
+        return self.env["sale.cart.recovery.reminder"].sudo().create({
+            "order_id": self.id,
+            "partner_id": self.partner_id.id,
+            "email": self.partner_id.email,
+            "step": step_number,
+            "date": date,
+            "manual": manual,
+            "template_id": template.id if template else False,
+            "mail_id": mail.id if mail else False,
+            "mail_message_id": (message or (mail and mail.mail_message_id)).id if (message or mail) else False,
+        })
+
+    @api.multi
+    def _cart_recovery_record_manual(self, template, since_message_id):
+        """A salesperson sent the recovery email from the order (Odoo 11's
+        composer): it counts as the cart's next reminder."""
+        now = fields.Datetime.now()
+        Message = self.env["mail.message"].sudo()
+        Mail = self.env["mail.mail"].sudo()
+        for order in self.sudo():
+            message = Message.search([("model", "=", "sale.order"), ("res_id", "=", order.id),
+                                      ("id", ">", since_message_id)], order="id desc", limit=1)
+            if not message:
+                continue  # nothing was sent for this order
+            step_number = order.cart_recovery_step + 1
+            self.env.cr.execute(
+                "UPDATE sale_order SET cart_recovery_step = %s, cart_recovery_last_date = %s, "
+                "cart_recovery_email_sent = true WHERE id = %s", (step_number, now, order.id))
+            order.invalidate_cache(["cart_recovery_step", "cart_recovery_last_date", "cart_recovery_email_sent"],
+                                   order.ids)
+            mail = Mail.search([("mail_message_id", "=", message.id)], limit=1)
+            order._cart_recovery_log(step_number, now, template, mail=mail or None, message=message, manual=True)
+
+    # ------------------------------------------------------- resume / unsubscribe
+    @api.multi
+    def get_cart_recovery_url(self):
+        """The email's "Resume your order" link: restores this cart for its customer."""
+        self.ensure_one()
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        return "%s/shop/cart/resume/%d/%s" % (base_url, self.id, self.sudo().access_token)
+
+    @api.multi
+    def get_cart_recovery_unsubscribe_url(self):
+        self.ensure_one()
+        return self.partner_id.get_cart_recovery_unsubscribe_url()
+
+    def _cart_recovery_token_ok(self, token):
+        self.ensure_one()
+        return bool(token and self.sudo().access_token and tools.consteq(self.sudo().access_token, token))
+
+    def _cart_resume_decision(self, user):
+        """What the "Resume your order" link does for ``user`` (the visitor).
+
+        * ``finished``: the cart is already ordered (or cancelled): nothing to restore;
+        * ``restore``: the visitor is the cart's customer, or an anonymous
+          visitor holding the link of a guest cart (the token is the customer's
+          only credential): the cart becomes the visitor's cart;
+        * ``login``: anonymous visitor, but the customer has an account: they
+          log in first, so nobody else gets their cart and addresses;
+        * ``forbidden``: logged in as somebody else: the cart is not theirs.
+        """
+        self.ensure_one()
+        order = self.sudo()
+        if not order.website_order or order.state != "draft":
+            return "finished"
+        public_partners = self._cart_recovery_public_partner_ids()
+        if user._is_public() or user.partner_id.id in public_partners:
+            has_account = self.env["res.users"].sudo().search_count([("partner_id", "=", order.partner_id.id)])
+            return "login" if has_account else "restore"
+        if user.partner_id.commercial_partner_id == order.partner_id.commercial_partner_id:
+            return "restore"
+        return "forbidden"
+
+    def _cart_resume(self):
+        """The customer came back through the reminder's link."""
+        self.ensure_one()
+        order = self.sudo()
+        order._touch_cart()  # activity after the last reminder: the sequence stops
+        last = order.cart_recovery_reminder_ids.sorted(key=lambda r: (r.date, r.id))[-1:]
+        if last and not last.resumed_date:
+            last.resumed_date = fields.Datetime.now()
