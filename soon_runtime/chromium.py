@@ -41,6 +41,67 @@ CHROMIUM_FLAGS = [
 ]
 
 
+#: Scripts evaluated in every page before its own scripts (DevTools
+#: ``Page.addScriptToEvaluateOnNewDocument``): web platform features that the
+#: browsers of Odoo 11's days had and that today's Chromium removed, which
+#: Odoo 11's test code relies on.  Each one is a no-op when the browser still
+#: has the feature.
+PAGE_SCRIPTS = {
+    # Chromium 127 removed the synchronous mutation events (DOMNodeInserted...).
+    # Odoo 11's QUnit helper createView() listens to DOMNodeInserted to strip
+    # the src of every <img> the view renders and to report it as an RPC to
+    # the mock server (web/static/tests/helpers/test_utils.js); without the
+    # event, "FieldImage: image fields are correctly rendered" ends with
+    # "Expected 6 assertions, but 5 were run" and, the suite running with
+    # failfast, no later QUnit test runs.  The event is dispatched again,
+    # synchronously and bubbling, on every node inserted by the DOM paths
+    # jQuery 1.11 uses (appendChild, insertBefore, replaceChild, innerHTML),
+    # and only once a page listens to it.  Odoo 11's own code (outside tests)
+    # does not use mutation events.
+    "dom_node_inserted": r"""
+(function () {
+    'use strict';
+    var probe = document.createElement('div'), native = false;
+    probe.addEventListener('DOMNodeInserted', function () { native = true; });
+    probe.appendChild(document.createElement('span'));
+    if (native) { return; }
+    var listening = false;
+    var addEventListener = EventTarget.prototype.addEventListener;
+    EventTarget.prototype.addEventListener = function (type) {
+        if (type === 'DOMNodeInserted') { listening = true; }
+        return addEventListener.apply(this, arguments);
+    };
+    function fire(nodes) {
+        for (var i = 0; i < nodes.length; i++) {
+            nodes[i].dispatchEvent(new Event('DOMNodeInserted', {bubbles: true}));
+        }
+    }
+    function toInsert(node) {  // a fragment inserts its children
+        if (!node) { return []; }
+        return node.nodeType === 11 ? Array.prototype.slice.call(node.childNodes) : [node];
+    }
+    ['appendChild', 'insertBefore', 'replaceChild'].forEach(function (name) {
+        var original = Node.prototype[name];
+        Node.prototype[name] = function (node) {
+            var nodes = listening ? toInsert(node) : null;
+            var result = original.apply(this, arguments);
+            if (nodes) { fire(nodes); }
+            return result;
+        };
+    });
+    var innerHTML = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
+    Object.defineProperty(Element.prototype, 'innerHTML', {
+        configurable: true, enumerable: innerHTML.enumerable, get: innerHTML.get,
+        set: function (value) {
+            innerHTML.set.call(this, value);
+            if (listening) { fire(Array.prototype.slice.call(this.childNodes)); }
+        },
+    });
+})();
+""",
+}
+
+
 class BrowserError(AssertionError):
     """The page reported an error (console 'error ...', exception, alert)."""
 
@@ -62,12 +123,19 @@ class Chromium:
         )
         self._id = 0
         self._events = []
+        self._recent = []  # last console lines, quoted when the page reports an error
         try:
             port = self._wait_port()
             self.ws = websocket.create_connection(self._page_ws_url(port), timeout=30,
                                                   suppress_origin=True)
             for domain in ("Page", "Runtime", "Network", "Log"):
                 self.send(domain + ".enable")
+            # PhantomJS pages always had the focus; a headless page does not,
+            # so element.focus() moved document.activeElement without firing
+            # focus/focusin events (autofocused datepickers never opened)
+            self.send("Emulation.setFocusEmulationEnabled", enabled=True)
+            for source in PAGE_SCRIPTS.values():
+                self.send("Page.addScriptToEvaluateOnNewDocument", source=source)
         except Exception:
             self.close()
             raise
@@ -212,7 +280,10 @@ class Chromium:
                 line = self._console_text(params)
                 lower = line.lower()
                 if lower.startswith(("error", "server application error")):
-                    raise BrowserError(line)
+                    # a bare 'error' (QUnit's verdict) says nothing: show what preceded it
+                    raise BrowserError("\n".join([line] + ["  previous console line: " + l
+                                                            for l in self._recent]))
+                self._recent = (self._recent + [line[:500]])[-8:]
                 if lower.startswith("warning") or params.get("type") == "warning":
                     self.logger.warning(line)
                 else:

@@ -111,33 +111,33 @@ class TestRuntimeFixes(TransactionCase):
 
     def test_test_file_with_namespace_packages(self):
         """--test-file walks sys.modules: a module whose __file__ is None (every
-        namespace package since Python 3.7) no longer aborts it."""
+        namespace package since Python 3.7) no longer aborts it, and the tests of
+        the file run."""
+        import importlib.util
         import sys
         import types
 
         import odoo.service.server
 
-        from tests import test_runtime_fidelity
-
-        probe = types.ModuleType("soon_namespace_probe")
-        probe.__file__ = None
-        sys.modules[probe.__name__] = probe
-        import logging
-        records = []
-        handler = logging.Handler(logging.DEBUG)
-        handler.emit = records.append
-        logger = logging.getLogger("odoo.service.server")
-        logger.addHandler(handler)
-        level, logger.level = logger.level, logging.DEBUG
-        try:
-            odoo.service.server.load_test_file_py(self.registry, test_runtime_fidelity.__file__)
-        finally:
-            del sys.modules[probe.__name__]
-            logger.removeHandler(handler)
-            logger.level = level
-        messages = "\n".join(r.getMessage() for r in records)
-        self.assertIn("running tests %s." % test_runtime_fidelity.__name__, messages)
-        self.assertNotIn("at least one error occurred", messages)
+        ran = []
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "soon_probe_tests.py")
+            with open(path, "w") as fp:
+                fp.write("import unittest\nRAN = None\n"
+                         "class Probe(unittest.TestCase):\n"
+                         "    def test_probe(self):\n        RAN.append('probe')\n")
+            spec = importlib.util.spec_from_file_location("soon_probe_tests", path)
+            probe_tests = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(probe_tests)
+            probe_tests.RAN = ran
+            namespace = types.ModuleType("soon_namespace_probe")
+            namespace.__file__ = None
+            sys.modules.update(soon_probe_tests=probe_tests, soon_namespace_probe=namespace)
+            try:
+                odoo.service.server.load_test_file_py(self.registry, path)
+            finally:
+                del sys.modules["soon_probe_tests"], sys.modules["soon_namespace_probe"]
+        self.assertEqual(ran, ["probe"])
 
     def test_project_addons_can_be_left_out(self):
         """SOON_PROJECT_ADDONS=0 (the fidelity gate) keeps the project's add-ons
