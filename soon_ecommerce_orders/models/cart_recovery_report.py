@@ -8,8 +8,9 @@ grouping (month, reminder number, salesperson...):
 
 * Reminders Sent = number of rows,
 * Carts Recovered = rows whose reminder was followed by the confirmation,
-* Recovered Revenue = untaxed amount of those carts (converted like Odoo's Sales
-  Analysis, with the rate of the order date),
+* Recovered Revenue = untaxed amount of those carts, in the company's currency
+  (converted with the rates of the order date when the pricelist has another
+  currency),
 * Recovery Rate = Carts Recovered / Reminders Sent (an average of 100/0 values).
 """
 from datetime import datetime, timedelta
@@ -36,7 +37,7 @@ class CartRecoveryReport(models.Model):
     reminder_count = fields.Integer("Reminders Sent", readonly=True)
     recovered_count = fields.Integer("Carts Recovered", readonly=True)
     recovered_amount = fields.Float("Recovered Revenue", readonly=True,
-                                    help="Untaxed amount of the recovered carts.")
+                                    help="Untaxed amount of the recovered carts, in the company's currency.")
     recovery_rate = fields.Float("Recovery Rate (%)", readonly=True, group_operator="avg",
                                  help="Carts recovered per 100 reminders sent.")
 
@@ -55,16 +56,23 @@ class CartRecoveryReport(models.Model):
                        so.user_id, so.team_id, so.company_id, so.confirmation_date,
                        1 AS reminder_count,
                        CASE WHEN rec.recovered THEN 1 ELSE 0 END AS recovered_count,
-                       CASE WHEN rec.recovered THEN so.amount_untaxed / COALESCE(cr.rate, 1.0) ELSE 0 END
-                           AS recovered_amount,
+                       CASE WHEN NOT rec.recovered THEN 0
+                            WHEN pl.currency_id = company.currency_id THEN so.amount_untaxed
+                            ELSE so.amount_untaxed * COALESCE(company_rate.rate, 1.0) / COALESCE(cr.rate, 1.0)
+                       END AS recovered_amount,
                        CASE WHEN rec.recovered THEN 100.0 ELSE 0 END AS recovery_rate
                   FROM reminder r
                   JOIN sale_order so ON so.id = r.order_id
+                  JOIN res_company company ON company.id = so.company_id
                   LEFT JOIN product_pricelist pl ON pl.id = so.pricelist_id
                   LEFT JOIN currency_rate cr ON cr.currency_id = pl.currency_id
                         AND cr.company_id = so.company_id
                         AND cr.date_start <= COALESCE(so.date_order, now())
                         AND (cr.date_end IS NULL OR cr.date_end > COALESCE(so.date_order, now()))
+                  LEFT JOIN currency_rate company_rate ON company_rate.currency_id = company.currency_id
+                        AND company_rate.company_id = so.company_id
+                        AND company_rate.date_start <= COALESCE(so.date_order, now())
+                        AND (company_rate.date_end IS NULL OR company_rate.date_end > COALESCE(so.date_order, now()))
                  CROSS JOIN LATERAL (
                        SELECT so.state IN ('sale', 'done') AND so.confirmation_date >= r.date
                               AND (r.next_date IS NULL OR r.next_date > so.confirmation_date) AS recovered
