@@ -172,7 +172,7 @@ def parse_log(lines, yaml_tests=None):
         if level in ("ERROR", "CRITICAL"):
             module = _TEST_LOGGER.match(running).group("module") if running else None
             log_errors.append({"during": running or "installation", "module": module,
-                               "logger": logger, "msg": msg, "text": extra[:30]})
+                               "logger": logger, "msg": msg, "text": extra[-40:]})
     return {"modules": modules, "log_errors": log_errors, "finished": finished}
 
 
@@ -300,6 +300,19 @@ def _table(rows, first_header):
     return "\n".join(out)
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*([\w.]+\.)?\w*(Error|Exception|Failure|Timeout)\b")
+
+
+def _verdict(lines):
+    """The line of a traceback that says what went wrong (the last exception line)."""
+    qunit = next((line.split("previous console line:")[-1].strip() for line in lines
+                  if "QUnit test failed" in line), None)
+    for line in reversed(lines):
+        if _EXCEPTION_LINE.match(line):
+            return line.strip() + (" (first: %s)" % qunit if qunit else "")
+    return next((line.strip() for line in reversed(lines) if line.strip()), "")
+
+
 def report(runs, targets):
     """Markdown tables: target modules, then every other module whose tests ran."""
     out = []
@@ -331,8 +344,7 @@ def report(runs, targets):
         for name, item in run["modules"].items():
             for problem in item["problems"]:
                 problems.append("- [-i %s] %s %s: %s" % (
-                    module, problem["kind"], problem["test"],
-                    next((t.strip() for t in reversed(problem["text"]) if t.strip()), "")[:300]))
+                    module, problem["kind"], problem["test"], _verdict(problem["text"])[:300]))
     target_rows.append(("total", total))
     out.append(_table(target_rows, "module"))
     if other_rows:
@@ -344,9 +356,9 @@ def report(runs, targets):
     log_errors = []
     for module in targets:
         for error in (runs.get(module) or {}).get("log_errors", ()):
-            last = next((t.strip() for t in reversed(error["text"]) if t.strip()), "")
             log_errors.append("- [-i %s] during %s: %s: %s %s" % (
-                module, error["during"], error["logger"], error["msg"][:200], last[:200]))
+                module, error["during"], error["logger"], error["msg"][:200],
+                _verdict(error["text"])[:200]))
     if log_errors:
         out.append("\nERROR records in the logs outside test results (not counted above):\n")
         out.extend(log_errors)

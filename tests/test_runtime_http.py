@@ -36,6 +36,23 @@ class TestRuntimeHttp(common.HttpCase):
         with self.assertRaises(AssertionError):
             self.phantom_js("/web/login", "setTimeout(function () { null.boom(); }, 0)", "true", timeout=20)
 
+    def test_report_barcodes(self):
+        """reportlab renders Odoo 11's barcodes (/report/barcode) as real PNG images."""
+        import io
+
+        from PIL import Image
+
+        for kind, value in (("Code128", "TEST"), ("EAN13", "5901234123457"), ("QR", "SoOn")):
+            response = self.url_open("/report/barcode/%s/%s?width=300&height=80" % (kind, value))
+            self.assertEqual(response.status_code, 200, kind)
+            self.assertEqual(response.headers["Content-Type"], "image/png", kind)
+            image = Image.open(io.BytesIO(response.content))
+            self.assertEqual(image.format, "PNG")
+            self.assertEqual(image.size, (300, 80))
+            # black bars on white: both colours are present
+            colours = {colour for _count, colour in image.convert("L").getcolors(256)}
+            self.assertTrue(min(colours) < 64 and max(colours) > 192, kind)
+
     def test_chromium_error_quotes_preceding_console(self):
         """A bare 'error' verdict (QUnit's) is reported with the console lines before it."""
         with self.assertRaises(AssertionError) as caught:
