@@ -1,3 +1,4 @@
+# ruff: noqa: B018
 {
     "name": "SoOn Returns",
     "summary": "Returns through an online portal form with a return policy, "

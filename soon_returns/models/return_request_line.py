@@ -1,7 +1,9 @@
 import base64
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class ReturnRequestLine(models.Model):
@@ -43,6 +45,17 @@ class ReturnRequestLine(models.Model):
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "A returned quantity must be positive."),
     ]
+
+    @api.constrains("quantity", "sale_line_id")
+    def _check_quantity_delivered(self):
+        """Never more in open returns than delivered (back office edits included)."""
+        for sale_line in self.mapped("sale_line_id"):
+            rounding = sale_line.product_uom.rounding
+            if float_compare(sale_line.qty_return_reserved, sale_line.qty_delivered, precision_rounding=rounding) > 0:
+                raise ValidationError(
+                    _("%s: %s asked to return in open requests, but only %s delivered.")
+                    % (sale_line.product_id.display_name, sale_line.qty_return_reserved, sale_line.qty_delivered)
+                )
 
     @api.depends("move_ids.state", "move_ids.product_qty")
     def _compute_qty_received(self):

@@ -34,6 +34,7 @@ class TestReturnJourney(PortalReturnsCase):
     def test_customer_returns_one_of_two_items(self):
         lid = self.line_a.id
         with browser(self.base_url, self.session_id) as (page, errors):
+            page.context.add_cookies([{"name": "frontend_lang", "value": "en_US", "url": self.base_url + "/"}])
             page.goto("%s/my/orders/%d" % (self.base_url, self.order.id))
             page.wait_for_selector(".o_portal_return_button")
             screenshot(page, "soon_returns_order_page")

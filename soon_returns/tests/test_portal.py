@@ -21,6 +21,11 @@ class PortalReturnsCase(ReturnsDataMixin, SoonHttpCase):
         self.line_a = self._line(self.order, self.product_a)
         self.line_b = self._line(self.order, self.product_b)
         self.Request = self.env["return.request"]
+        # pages in English whatever the website's default language
+        website = self.env.ref("website.default_website")
+        website.language_ids |= self.env.ref("base.lang_en")
+        website.default_lang_id = self.env.ref("base.lang_en")
+        self.opener.cookies["frontend_lang"] = "en_US"
         self._sync()
 
     def _sync(self):

@@ -5,7 +5,7 @@ import re
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..models.return_request import ReturnRequestError
 from .common import ReturnsCase, days_ago, png_bytes
@@ -298,3 +298,20 @@ class TestReturnAccessRules(ReturnsCase):
             request.sudo(self.customer).write({"return_method": "pickup"})
         with self.assertRaises(AccessError):
             as_customer.create({"order_id": self.order.id, "return_method": "dropoff"})
+
+
+class TestBackOfficeRequests(ReturnsCase):
+    def test_back_office_request_cannot_exceed_delivered(self):
+        values = {
+            "order_id": self.order.id,
+            "return_method": "dropoff",
+            "line_ids": [
+                (0, 0, {"sale_line_id": self.line_a.id, "quantity": 2.0, "reason_id": self.reason_changed.id})
+            ],
+        }
+        request = self.Request.create(values)
+        self.assertEqual(request.partner_id, self.customer.partner_id)
+        with self.assertRaises(ValidationError):
+            self.Request.create(values)
+        with self.assertRaises(ValidationError):
+            request.line_ids.write({"quantity": 4.0})
