@@ -102,6 +102,10 @@ PAGE_SCRIPTS = {
 }
 
 
+#: viewport of PhantomJS in Odoo 11's phantomtest.js
+VIEWPORT = (1366, 768)
+
+
 class BrowserError(AssertionError):
     """The page reported an error (console 'error ...', exception, alert)."""
 
@@ -134,6 +138,12 @@ class Chromium:
             # so element.focus() moved document.activeElement without firing
             # focus/focusin events (autofocused datepickers never opened)
             self.send("Emulation.setFocusEmulationEnabled", enabled=True)
+            # PhantomJS's page was exactly 1366x768 (phantomtest.js viewportSize);
+            # --window-size gives the window, whose viewport headless Chromium
+            # makes shorter (1366x625)
+            width, height = VIEWPORT
+            self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                      deviceScaleFactor=1, mobile=False)
             for source in PAGE_SCRIPTS.values():
                 self.send("Page.addScriptToEvaluateOnNewDocument", source=source)
         except Exception:

@@ -19,10 +19,12 @@ class TestRuntimeHttp(common.HttpCase):
 
     def test_frontend_css_is_compiled(self):
         """lessc runs (NODE_PATH fix): the shop's stylesheet holds compiled rules."""
-        page = self.url_open("/shop").text
+        # the first request compiles the LESS bundles (lessc), which takes well over
+        # url_open's default 10 s on a loaded 2-core machine; the CSS is what is tested
+        page = self.url_open("/shop", timeout=120).text
         links = re.findall(r'href="(/web/content/[^"]+assets_frontend[^"]*\.css)"', page)
         self.assertTrue(links, "no frontend stylesheet on /shop")
-        css = "".join(self.url_open(link).text for link in links)
+        css = "".join(self.url_open(link, timeout=120).text for link in links)
         self.assertNotIn("Could not execute command", css)
         self.assertRegex(css, r"\.btn-primary\s*\{")
         self.assertNotIn("@import", css.split("*/", 1)[-1][:2000])
@@ -59,6 +61,13 @@ class TestRuntimeHttp(common.HttpCase):
             self.phantom_js("/web/login", "console.log('QUnit test failed: probe 42'); console.log('error')",
                             "true", timeout=20)
         self.assertIn("QUnit test failed: probe 42", str(caught.exception))
+
+    def test_chromium_viewport_like_phantomjs(self):
+        """The page is 1366x768 CSS pixels, PhantomJS's viewport in phantomtest.js."""
+        self.phantom_js("/web/login", """
+            var size = [window.innerWidth, window.innerHeight, window.devicePixelRatio].join('x');
+            console.log(size === '1366x768x1' ? 'ok' : 'error viewport ' + size);
+        """, "document.readyState === 'complete'", timeout=30)
 
     def test_chromium_page_has_focus(self):
         """Focus emulation: element.focus() fires focus events as in PhantomJS
