@@ -12,6 +12,7 @@
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "report/shipping_label_reports.xml",
         "report/shipping_label_templates.xml",
         "wizard/delivery_process_views.xml",

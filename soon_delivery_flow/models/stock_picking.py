@@ -9,6 +9,7 @@ from odoo.tools import float_is_zero
 _logger = logging.getLogger(__name__)
 
 SHIPPED_EMAIL_STATES = [
+    ("to_send", "To send"),
     ("queued", "Queued"),
     ("no_address", "Not sent: no valid email address"),
     ("error", "Not sent: the email could not be prepared"),
@@ -48,8 +49,9 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------------
     shipped_email_state = fields.Selection(
         SHIPPED_EMAIL_STATES, "Shipped Email", copy=False, readonly=True,
-        help="Set once when the customer's shipped email is handled, so a second "
-             "validation or a retry never sends it twice.")
+        help="Set once when a delivery to a customer is done (To send), then by the "
+             "queue job that writes the email, so a second validation or a retry "
+             "never sends it twice.")
     shipped_email_partner_id = fields.Many2one(
         "res.partner", "Shipped Email Recipient",
         compute="_compute_shipped_email_partner_id",
@@ -124,7 +126,7 @@ class StockPicking(models.Model):
     def action_done(self):
         res = super().action_done()
         if not self.env.context.get("soon_defer_shipped_email"):
-            self._send_shipped_email()
+            self._schedule_shipped_email()
         return res
 
     # ------------------------------------------------------------------
@@ -176,16 +178,15 @@ class StockPicking(models.Model):
         company = self.company_id
         return company.shipped_email_template_id or company._default_shipped_email_template()
 
-    def _send_shipped_email(self):
-        """Queue the customer's shipped email for every done delivery of
-        ``self`` that has not had it yet.
+    def _schedule_shipped_email(self):
+        """Put every done delivery of ``self`` that has not had its shipped
+        email yet in the queue; the queue job writes the emails.
 
         The claim is a single ``UPDATE ... WHERE shipped_email_state IS NULL
         RETURNING id``: whichever transaction claims a picking first is the
-        only one that queues its email (a second validation, a retried
-        request or another worker gets nothing back).  Nothing here may block
-        the validation: a missing address or a broken template is logged and
-        noted on the picking.
+        only one that gets it (a second validation, a retried request or
+        another worker gets nothing back). Nothing is rendered here, so the
+        validation costs the same with the feature on or off.
         """
         candidates = self.filtered(
             lambda p: p.state == "done" and not p.shipped_email_state
@@ -193,15 +194,43 @@ class StockPicking(models.Model):
         if not candidates:
             return self.browse()
         self.env.cr.execute(
-            "UPDATE stock_picking SET shipped_email_state = 'queued' "
+            "UPDATE stock_picking SET shipped_email_state = 'to_send' "
             "WHERE id IN %s AND shipped_email_state IS NULL RETURNING id",
             [tuple(candidates.ids)])
         claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_cache(["shipped_email_state"], claimed.ids)
-        if not claimed:
-            return claimed
+        return claimed
 
-        no_address = claimed.filtered(
+    @api.model
+    def _cron_send_shipped_emails(self, batch_size=100, auto_commit=False):
+        """Queue job: write the shipped emails of the scheduled deliveries,
+        ``batch_size`` at a time (the template is rendered once per batch).
+
+        Rows are taken with ``FOR UPDATE SKIP LOCKED``, so two workers never
+        take the same delivery; each batch moves its deliveries out of
+        ``to_send`` in the same transaction that creates their emails.
+        """
+        sent = self.browse()
+        while True:
+            self.env.cr.execute(
+                "SELECT id FROM stock_picking WHERE shipped_email_state = 'to_send' "
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED", [batch_size])
+            batch = self.browse([row[0] for row in self.env.cr.fetchall()])
+            if not batch:
+                break
+            batch.invalidate_cache(["shipped_email_state"], batch.ids)
+            batch._prepare_shipped_emails()
+            sent |= batch
+            if auto_commit:
+                # each batch is independent: keep its emails even if a later batch fails
+                self.env.cr.commit()
+        return sent
+
+    def _prepare_shipped_emails(self):
+        """Write the emails of ``self`` (deliveries in ``to_send``). A missing
+        address or a broken template is logged and noted on the delivery,
+        never raised."""
+        no_address = self.filtered(
             lambda p: not (p.shipped_email_partner_id.email
                            and tools.email_split(p.shipped_email_partner_id.email)))
         for picking in no_address:
@@ -215,15 +244,15 @@ class StockPicking(models.Model):
         if no_address:
             no_address.write({"shipped_email_state": "no_address"})
 
-        to_send = claimed - no_address
         by_template = {}
-        for picking in to_send:
-            by_template.setdefault(picking._shipped_email_template(), self.browse())
-            by_template[picking._shipped_email_template()] |= picking
+        for picking in self - no_address:
+            template = picking._shipped_email_template()
+            by_template[template] = by_template.get(template, self.browse()) | picking
         for template, pickings in by_template.items():
             try:
                 with self.env.cr.savepoint():
                     pickings._queue_shipped_email(template)
+                    pickings.write({"shipped_email_state": "queued"})
             except Exception:
                 # one broken record must not cost the others their email
                 self.env.clear()
@@ -231,13 +260,13 @@ class StockPicking(models.Model):
                     try:
                         with self.env.cr.savepoint():
                             picking._queue_shipped_email(template)
+                            picking.write({"shipped_email_state": "queued"})
                     except Exception as exc:
                         self.env.clear()
                         _logger.exception("Shipped email for %s could not be prepared", picking.name)
                         picking.write({"shipped_email_state": "error"})
                         picking.message_post(body=_(
                             "The shipped email could not be prepared: %s") % tools.ustr(exc))
-        return claimed
 
     def _queue_shipped_email(self, template):
         """Render ``template`` for all of ``self`` at once and queue one

@@ -123,6 +123,7 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
             self.assertEqual(errors, [])
 
         self.refresh()
+        self.env["stock.picking"]._cron_send_shipped_emails()
         self.assertIn("2 shipped", " ".join(result.split()))
         self.assertIn("1 left untouched", " ".join(result.split()))
         self.assertIn("Not enough stock", result)
@@ -141,6 +142,7 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
             wizard.action_process()
         delivery = self._delivery(self.order_ready)
         delivery.carrier_tracking_ref = "EXP0012345VN"
+        self.env["stock.picking"]._cron_send_shipped_emails()
         flagged = self._delivery(self.order_phone)
         self.assertTrue(flagged.label_phone_invalid)
         self.authenticate("admin", "admin")

@@ -42,6 +42,25 @@ class TestShippedEmail(DeliveryFlowCase):
         self.assertNotIn("Still to come", mail.body_html)
         self.assertEqual(delivery.shipped_email_state, "queued")
 
+    def test_validation_only_schedules_the_job_writes_the_emails(self):
+        deliveries = self.env["stock.picking"]
+        for qty in (1, 2, 3):
+            order, delivery = self._ship_one_step([(self.tea_set, qty)])
+            self._validate_standard(delivery)
+            deliveries |= delivery
+        self.assertEqual(set(deliveries.mapped("shipped_email_state")), {"to_send"})
+        self.assertFalse(self._shipped_mails(deliveries, run_queue=False),
+                         "nothing is rendered while the delivery is validated")
+
+        sent = self._run_email_queue()
+
+        self.assertEqual(sent, deliveries)
+        self.assertEqual(set(deliveries.mapped("shipped_email_state")), {"queued"})
+        mails = self._shipped_mails(deliveries, run_queue=False)
+        self.assertEqual(sorted(mails.mapped("res_id")), sorted(deliveries.ids))
+        self.assertFalse(self._run_email_queue(), "a second run finds nothing to do")
+        self.assertEqual(self._shipped_mails(deliveries), mails)
+
     def test_processing_three_steps_emails_only_for_the_delivery(self):
         order = self._create_order([(self.tea_set, 1)], warehouse=self.wh3)
 
@@ -58,7 +77,7 @@ class TestShippedEmail(DeliveryFlowCase):
 
         # a retried request / a second worker validating again
         delivery.action_done()
-        delivery._send_shipped_email()
+        delivery._schedule_shipped_email()
 
         self.assertEqual(len(self._shipped_mails(delivery)), 1)
 
@@ -187,12 +206,12 @@ class TestShippedEmail(DeliveryFlowCase):
         partner = self._create_partner(name="Bad Mail", email="not-an-email")
         order, delivery = self._ship_one_step([(self.tea_set, 1)], partner=partner)
 
+        self._validate_standard(delivery)
         with self.assertLogs("odoo.addons.soon_delivery_flow.models.stock_picking", "WARNING") as logs:
-            self._validate_standard(delivery)
+            self.assertFalse(self._shipped_mails(delivery))
 
         self.assertEqual(delivery.state, "done")
         self.assertEqual(delivery.shipped_email_state, "no_address")
-        self.assertFalse(self._shipped_mails(delivery))
         self.assertIn("Bad Mail", logs.output[0])
         self.assertIn("no valid email address", delivery.message_ids[0].body)
 
@@ -216,10 +235,11 @@ class TestShippedEmail(DeliveryFlowCase):
         order, delivery = self._ship_one_step([(self.tea_set, 1)])
 
         self._validate_standard(delivery)
-
         self.assertEqual(delivery.state, "done")
-        self.assertEqual(delivery.shipped_email_state, "error")
         self.assertFalse(self._shipped_mails(delivery))
+
+        self.assertEqual(delivery.shipped_email_state, "error")
+        self.assertIn("could not be prepared", delivery.message_ids[0].body)
 
     # ------------------------------------------------------------------
     # language, settings, tracking links

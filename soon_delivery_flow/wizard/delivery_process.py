@@ -232,9 +232,10 @@ class DeliveryProcess(models.TransientModel):
                 raise _Skip(_("Missing delivery address for %s: %s.") % (
                     delivery.partner_id.display_name or delivery.name, ", ".join(missing)))
 
-        to_reserve = open_pickings.filtered(
-            lambda p: p.state in ("draft", "confirmed", "waiting", "assigned")
-            and p.move_lines.filtered(lambda m: m.state not in ("draft", "cancel", "done")))
+        # reserve what waits for stock (not what waits for a previous step:
+        # those moves are reserved when that step is done)
+        to_reserve = open_pickings.filtered(lambda p: any(
+            move.state in ("draft", "confirmed", "partially_available") for move in p.move_lines))
         if to_reserve:
             to_reserve.action_assign()
         unavailable_reason = self._unavailable_reason(open_pickings)

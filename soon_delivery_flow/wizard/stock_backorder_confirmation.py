@@ -7,7 +7,7 @@ class StockBackorderConfirmation(models.TransientModel):
 
     def process(self):
         res = super(StockBackorderConfirmation, self.with_context(soon_defer_shipped_email=True)).process()
-        self.pick_ids._send_shipped_email()
+        self.pick_ids._schedule_shipped_email()
         return res
 
     def process_cancel_backorder(self):
@@ -16,5 +16,5 @@ class StockBackorderConfirmation(models.TransientModel):
         # never come
         res = super(StockBackorderConfirmation,
                     self.with_context(soon_defer_shipped_email=True)).process_cancel_backorder()
-        self.pick_ids._send_shipped_email()
+        self.pick_ids._schedule_shipped_email()
         return res
