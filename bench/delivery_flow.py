@@ -20,9 +20,10 @@ import os
 import sys
 import time
 
-import soon_runtime  # noqa: F401  (Odoo 11 on Python 3.11)
 import odoo
 from odoo import api
+
+import soon_runtime  # noqa: F401  (Odoo 11 on Python 3.11)
 
 
 class Bench:
@@ -39,10 +40,14 @@ class Bench:
             "phone": "0912 345 678", "email": "bench@example.com", "customer": True, "lang": "en_US"})
         sender = env["res.partner"].create({
             "name": "Bench Warehouse", "street": "2 Tran Phu", "city": "Da Nang", "country_id": vietnam.id})
+        # names unique per run: two benches on one database must not wait on each other
+        tag = "%03d" % (os.getpid() % 1000)
         self.wh3 = env["stock.warehouse"].create({
-            "name": "Bench 3 steps", "code": "BCH3", "delivery_steps": "pick_pack_ship", "partner_id": sender.id})
+            "name": "Bench 3 steps %s" % tag, "code": "B3" + tag, "delivery_steps": "pick_pack_ship",
+            "partner_id": sender.id})
         self.wh1 = env["stock.warehouse"].create({
-            "name": "Bench 1 step", "code": "BCH1", "delivery_steps": "ship_only", "partner_id": sender.id})
+            "name": "Bench 1 step %s" % tag, "code": "B1" + tag, "delivery_steps": "ship_only",
+            "partner_id": sender.id})
         self.products = env["product.product"]
         for i in range(3):
             product = env["product.product"].create({

@@ -1,4 +1,2 @@
 # -*- coding: utf-8 -*-
-from . import models
-from . import report
-from . import wizard
+from . import models, report, wizard

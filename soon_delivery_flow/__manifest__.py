@@ -24,5 +24,4 @@
         "demo/delivery_flow_demo.xml",
     ],
     "installable": True,
-    "application": False,
 }

@@ -14,7 +14,7 @@ class ResCompany(models.Model):
         help="When a delivery order to a customer becomes done, the customer "
              "receives the chosen email once (queued, in their language).")
     shipped_email_template_id = fields.Many2one(
-        "mail.template", "Shipped Email Template",
+        "mail.template",
         domain=[("model", "=", "stock.picking")],
         default=lambda self: self._default_shipped_email_template(),
         help="Email sent to the customer when a delivery order is done.")
@@ -41,7 +41,8 @@ class ResCompany(models.Model):
             if template and template.model != "stock.picking":
                 raise ValidationError(_(
                     "The delivery email template must be a template for transfers "
-                    "(stock.picking); \"%s\" is for %s.") % (template.name, template.model))
+                    "(stock.picking); \"%(template)s\" is for %(model)s.") % {
+                        "template": template.name, "model": template.model})
 
     # ------------------------------------------------------------------
     # Business methods

@@ -2,7 +2,6 @@
 import logging
 
 import phonenumbers
-
 from odoo import _, api, fields, models, tools
 from odoo.tools import float_is_zero
 
@@ -223,7 +222,7 @@ class StockPicking(models.Model):
             sent |= batch
             if auto_commit:
                 # each batch is independent: keep its emails even if a later batch fails
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return sent
 
     def _prepare_shipped_emails(self):

@@ -1,10 +1,9 @@
 # -*- coding: utf-8 -*-
 import base64
 
-from reportlab.graphics.barcode import createBarcodeDrawing
-
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from reportlab.graphics.barcode import createBarcodeDrawing
 
 from ..models.stock_picking import format_phone
 

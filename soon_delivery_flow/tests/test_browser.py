@@ -3,7 +3,6 @@
 Action > Process Deliveries, read the result; the label, the flagged phone,
 the settings and the customer's email, photographed for the user guide."""
 from lxml import html as lxml_html
-
 from odoo.tests import common
 
 from soon_runtime.testing import SoonHttpCase, browser, screenshot

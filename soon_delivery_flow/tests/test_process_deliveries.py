@@ -7,7 +7,7 @@ from .common import DeliveryFlowCase
 class TestProcessDeliveries(DeliveryFlowCase):
 
     def _line(self, wizard, order):
-        line = wizard.line_ids.filtered(lambda l: l.sale_order_id == order)
+        line = wizard.line_ids.filtered(lambda line: line.sale_order_id == order)
         self.assertEqual(len(line), 1, "one result line per order")
         return line
 
@@ -190,7 +190,7 @@ class TestProcessDeliveries(DeliveryFlowCase):
         self.assertEqual(backorder.move_lines.product_uom_qty, 2.0)
         self.assertIn(backorder.name, line.reason, "the partial shipment is never silent")
         self.assertIn("Scarce Lamp", line.reason)
-        self.assertEqual(order.order_line.filtered(lambda l: l.product_id == product).qty_delivered, 3.0)
+        self.assertEqual(order.order_line.filtered(lambda line: line.product_id == product).qty_delivered, 3.0)
 
     def test_partial_stock_when_all_ready_waits_untouched(self):
         product = self._create_product("Scarce Bowl", "TST-BOWL")

@@ -7,12 +7,12 @@ import subprocess
 import tempfile
 from unittest.mock import patch
 
-from lxml import etree, html as lxml_html
-from reportlab.graphics.barcode import createBarcodeDrawing
-from PyPDF2 import PdfFileReader
-
 import odoo
+from lxml import etree
+from lxml import html as lxml_html
 from odoo.exceptions import UserError
+from PyPDF2 import PdfFileReader
+from reportlab.graphics.barcode import createBarcodeDrawing
 
 from .common import DeliveryFlowCase
 

@@ -1,4 +1,2 @@
 # -*- coding: utf-8 -*-
-from . import delivery_process
-from . import delivery_process_line
-from . import stock_backorder_confirmation
+from . import delivery_process, delivery_process_line, stock_backorder_confirmation

@@ -3,7 +3,6 @@ import base64
 import logging
 
 import psycopg2
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
@@ -173,7 +172,7 @@ class DeliveryProcess(models.TransientModel):
                 continue
             seen.add(key)
             if picking.group_id:
-                pickings = group_pickings.filtered(lambda p: p.group_id == picking.group_id)
+                pickings = group_pickings.filtered(lambda p, group=picking.group_id: p.group_id == group)
             else:
                 pickings = picking
             order = picking.sale_id
@@ -229,8 +228,9 @@ class DeliveryProcess(models.TransientModel):
         for delivery in deliveries:
             missing = delivery._delivery_address_missing()
             if missing:
-                raise _Skip(_("Missing delivery address for %s: %s.") % (
-                    delivery.partner_id.display_name or delivery.name, ", ".join(missing)))
+                raise _Skip(_("Missing delivery address for %(recipient)s: %(fields)s.") % {
+                    "recipient": delivery.partner_id.display_name or delivery.name,
+                    "fields": ", ".join(missing)})
 
         # reserve what waits for stock (not what waits for a previous step:
         # those moves are reserved when that step is done)
@@ -313,9 +313,9 @@ class DeliveryProcess(models.TransientModel):
         details = []
         for move in waiting:
             reserved = float_round(move.reserved_availability, precision_rounding=move.product_uom.rounding)
-            details.append(_("%s: %s of %s %s available") % (
-                move.product_id.display_name, "%g" % reserved, "%g" % move.product_uom_qty,
-                move.product_uom.name))
+            details.append(_("%(product)s: %(available)s of %(demand)s %(uom)s available") % {
+                "product": move.product_id.display_name, "available": "%g" % reserved,
+                "demand": "%g" % move.product_uom_qty, "uom": move.product_uom.name})
         policy = pickings[:1].move_type
         if policy == "one" and any(m.reserved_availability for m in waiting):
             return _("Not enough stock, and the order ships when all products are ready "
@@ -327,7 +327,8 @@ class DeliveryProcess(models.TransientModel):
         details = ", ".join("%s (%g %s)" % (m.product_id.display_name, m.product_uom_qty, m.product_uom.name)
                             for m in moves)
         return _("Shipped what is in stock (shipping policy: as soon as possible); "
-                 "the rest follows in backorder %s: %s.") % (", ".join(remaining.mapped("name")), details)
+                 "the rest follows in backorder %(backorders)s: %(products)s.") % {
+            "backorders": ", ".join(remaining.mapped("name")), "products": details}
 
     def _prepare_line_vals(self, result):
         return {
