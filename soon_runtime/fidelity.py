@@ -355,6 +355,15 @@ def report(runs, targets):
     if problems:
         out.append("\nFailures and errors:\n")
         out.extend(problems)
+    skips = OrderedDict()
+    for module in targets:
+        for name, item in ((runs.get(module) or {}).get("modules") or {}).items():
+            for reason in item["skips"]:
+                skips.setdefault((name, reason), set()).add(module)
+    if skips:
+        out.append("\nSkipped tests (reason, and the runs where they were skipped):\n")
+        out.extend("- %s: %s (-i %s)" % (name, reason, ", ".join(sorted(where)))
+                   for (name, reason), where in skips.items())
     log_errors = []
     for module in targets:
         for error in (runs.get(module) or {}).get("log_errors", ()):
