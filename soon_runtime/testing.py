@@ -54,7 +54,8 @@ class SoonHttpCase(common.HttpCase):
         finally:
             self.http_cr.release()
 
-    def url_open(self, url, data=None, timeout=10):
+    def url_open(self, url, data=None, timeout=60):
+        # generous: the first page of a run compiles templates and assets (slow on 2 busy cores)
         self.sync()
         return super().url_open(url, data=data, timeout=timeout)
 
@@ -66,7 +67,7 @@ class SoonHttpCase(common.HttpCase):
         """Forget cached values after HTTP requests changed the database."""
         self.env.cache.invalidate()
 
-    def json_rpc(self, url, params=None, timeout=30):
+    def json_rpc(self, url, params=None, timeout=60):
         """POST a JSON-RPC call to an Odoo ``type='json'`` route; returns the
         decoded response (``result`` or ``error``)."""
         self.sync()
