@@ -123,6 +123,38 @@ def qweb_ast(module):
     module.compile = _compile_qweb_ast
 
 
+def _qweb_globals():
+    """Names safe_eval's _BUILTINS promises that Python 3 has no builtin for."""
+    import builtins
+
+    from odoo.tools.safe_eval import _BUILTINS
+
+    return {name: value for name, value in _BUILTINS.items() if not hasattr(builtins, name)}
+
+
+@fix("odoo.addons.base.ir.ir_qweb.qweb")
+def qweb_safe_eval_builtins(module):
+    """Odoo 11 on any Python 3 (fixed upstream later, odoo/odoo#29652):
+    QWeb leaves the names of safe_eval's ``_BUILTINS`` untouched in template
+    expressions, but runs the compiled template with Python's builtins only,
+    so ``xrange``, ``unicode`` and ``reduce`` raise NameError.  Inventory's
+    "Print location barcodes" (stock.report_location_barcode: ``for x in
+    xrange(0, len(docs), 4)``) fails with "QWebException: name 'xrange' is not
+    defined", and base's test_reports with it.  The template namespace gets
+    the same three names safe_eval gives (xrange=range, unicode=str,
+    reduce=functools.reduce)."""
+    extra = _qweb_globals()
+    original = module.unsafe_eval
+
+    def unsafe_eval(code, ns=None, *args):
+        if isinstance(ns, dict):
+            for name, value in extra.items():
+                ns.setdefault(name, value)
+        return original(code, ns, *args)
+
+    module.unsafe_eval = unsafe_eval
+
+
 # --------------------------------------------------------------------------
 # web client
 # --------------------------------------------------------------------------
