@@ -215,9 +215,12 @@ class DeliveryProcess(models.TransientModel):
                           "confirmed manually)."))
         if order and order.state == "cancel":
             raise _Skip(_("The order is cancelled."))
-        open_pickings = unit["pickings"].filtered(lambda p: p.state not in ("done", "cancel"))
+        # a prefetch set of its own: reading one order's transfers must not
+        # fetch (and compute) the fields of every order of the batch
+        pickings = unit["pickings"].with_prefetch()
+        open_pickings = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
         if not open_pickings:
-            if unit["pickings"].filtered(lambda p: p.state == "done" and p._is_customer_delivery()):
+            if pickings.filtered(lambda p: p.state == "done" and p._is_customer_delivery()):
                 raise _Skip(_("Already delivered."))
             raise _Skip(_("No delivery order to process."))
         self._lock_pickings(open_pickings)
@@ -272,12 +275,14 @@ class DeliveryProcess(models.TransientModel):
     def _lock_pickings(self, pickings):
         """Row locks on the transfers, without waiting: a second click or
         another worker processing the same order gets "being processed"
-        instead of shipping it twice. Then re-read their state."""
+        instead of shipping it twice."""
+        # Under Odoo's REPEATABLE READ isolation, a row another transaction
+        # changed since ours began makes this lock fail (serialization error)
+        # instead of returning stale data, so what this transaction reads next
+        # is current: no need to drop the cache.
         self.env.cr.execute(
             "SELECT id FROM stock_picking WHERE id IN %s ORDER BY id FOR NO KEY UPDATE NOWAIT",
             [tuple(pickings.ids)], log_exceptions=False)
-        pickings.invalidate_cache()
-        pickings.mapped("move_lines").invalidate_cache()
 
     @api.model
     def _chain_order(self, pickings):
