@@ -13,4 +13,7 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_picking
 from . import return_report
+from . import payment_acquirer
+from . import payment_transaction
+from . import account_payment
 from . import return_request_demo

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .return_reason import FEE_POLICIES, _check_fee
+
 
 class ProductCategory(models.Model):
     _inherit = "product.category"
@@ -28,6 +30,33 @@ class ProductCategory(models.Model):
         string="Allowed Return Reasons",
         help="Empty: the parent category's reasons, or every reason.",
     )
+
+    restocking_fee_policy = fields.Selection(
+        [("parent", "Same as parent category")] + FEE_POLICIES,
+        string="Restocking Fee",
+        default="parent",
+        help="Kept from the refund of a returned product of this category, unless the return reason "
+        "sets its own fee. 'Same as parent' at the top of the tree means no fee.",
+    )
+    restocking_fee_value = fields.Float(
+        string="Fee Value", help="Percentage (0-100) or fixed amount per line in the company's currency."
+    )
+
+    @api.constrains("restocking_fee_policy", "restocking_fee_value")
+    def _check_restocking_fee(self):
+        for categ in self:
+            _check_fee(categ.restocking_fee_policy, categ.restocking_fee_value)
+
+    @api.multi
+    def _get_restocking_fee_rule(self):
+        """``(policy, value)`` of the nearest category up the tree that sets a fee."""
+        self.ensure_one()
+        categ = self
+        while categ:
+            if categ.restocking_fee_policy not in (False, "parent"):
+                return categ.restocking_fee_policy, categ.restocking_fee_value
+            categ = categ.parent_id
+        return "none", 0.0
 
     @api.multi
     def _get_return_policy_values(self):

@@ -114,6 +114,16 @@ class ReturnRequest(models.Model):
     credit_note_id = fields.Many2one(
         "account.invoice", string="Credit Note", readonly=True, copy=False, help="Set when the request is refunded."
     )
+    refund_transaction_ids = fields.One2many(
+        "payment.transaction", "refund_return_request_id", string="Refunds", readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", related="order_id.currency_id", readonly=True)
+    amount_restocking_fee = fields.Monetary(
+        string="Restocking Fees", compute="_compute_refund_amounts", help="Kept from the refund of the received lines."
+    )
+    amount_refund_value = fields.Monetary(
+        string="Value Received", compute="_compute_refund_amounts", help="The received lines at the order's prices."
+    )
     access_token = fields.Char("Security Token", copy=False, default=lambda self: str(uuid.uuid4()))
     date_submitted = fields.Datetime(
         string="Submitted on", required=True, readonly=True, copy=False, default=fields.Datetime.now
@@ -164,6 +174,12 @@ class ReturnRequest(models.Model):
                 if start and hours:
                     deadline = fields.Datetime.to_string(fields.Datetime.from_string(start) + timedelta(hours=hours))
             request.date_deadline = deadline
+
+    @api.depends("line_ids.refund_value", "line_ids.restocking_fee")
+    def _compute_refund_amounts(self):
+        for request in self:
+            request.amount_refund_value = sum(request.line_ids.mapped("refund_value"))
+            request.amount_restocking_fee = sum(request.line_ids.mapped("restocking_fee"))
 
     @api.multi
     def _compute_portal_url(self):
@@ -520,8 +536,43 @@ class ReturnRequest(models.Model):
                 request._notify_customer("soon_returns.mail_template_return_received")
 
     # ------------------------------------------------------------------
-    # Refund hooks (the refund itself is another add-on's job)
+    # Refund (payment.transaction._refund does the refund itself)
     # ------------------------------------------------------------------
+    @api.multi
+    def action_refund(self):
+        """Open the refund wizard: the received lines minus restocking fees."""
+        self.ensure_one()
+        self.env["payment.transaction"]._check_refund_access()
+        if self.state != "received":
+            raise UserError(_("Return %s must be received before it is refunded.") % self.name)
+        return self.order_id._action_open_refund_wizard(return_request=self)
+
+    @api.multi
+    def _check_refund_allowed(self, payment):
+        """Under the request's lock: received, paid by ``payment``, not refunded yet."""
+        self.ensure_one()
+        self._lock()
+        if self.state != "received":
+            raise UserError(_("Return %s must be received before it is refunded.") % self.name)
+        if payment.sale_order_id != self.order_id:
+            raise UserError(
+                _("Payment %(payment)s is not a payment of order %(order)s.")
+                % {"payment": payment.reference, "order": self.order_id.name}
+            )
+        if self.refund_transaction_ids.filtered(lambda tx: tx.state in ("draft", "refunding", "refunded")):
+            raise UserError(_("Return %s is already refunded or being refunded.") % self.name)
+        if not self._get_refundable_lines():
+            raise UserError(_("Nothing of return %s was received: there is nothing to refund.") % self.name)
+
+    @api.multi
+    def _prepare_refund_invoice_lines(self):
+        """Credit note lines: each received line, then its restocking fee."""
+        self.ensure_one()
+        lines = []
+        for rline in self._get_refundable_lines():
+            lines.extend(rline._prepare_refund_invoice_lines())
+        return lines
+
     @api.multi
     def _get_refundable_lines(self):
         """Lines whose goods were received and can be refunded."""

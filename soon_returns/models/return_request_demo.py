@@ -1,6 +1,7 @@
 """Demo data builder: delivered orders of the portal demo customer with a
-return in every state, made through the same methods the portal and the back
-office use (called once from demo/return_demo.xml)."""
+return in every state, paid with the demo acquirer and refunded through it,
+made through the same methods the portal and the back office use (called once
+from demo/return_demo.xml)."""
 
 import io
 from datetime import timedelta
@@ -28,7 +29,9 @@ class ReturnRequest(models.Model):
                 "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": qty}) for product, qty in products],
             }
         )
-        order.action_confirm()
+        self._demo_pay(order)
+        if order.state in ("draft", "sent"):
+            order.action_confirm()
         when = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days_ago))
         for picking in order.picking_ids:
             for move in picking.move_lines:
@@ -37,6 +40,49 @@ class ReturnRequest(models.Model):
             picking.write({"date_done": when})
             picking.move_lines.write({"date": when})
         order.write({"date_order": when, "confirmation_date": when})
+        return order
+
+    @api.model
+    def _demo_acquirer(self):
+        return self.env.ref("soon_returns.payment_acquirer_soon_demo", raise_if_not_found=False)
+
+    @api.model
+    def _demo_can_refund(self):
+        """Refunds need the accounting (a chart of accounts with a sales journal)."""
+        return bool(self._demo_acquirer()) and bool(self.env["account.journal"].search([("type", "=", "sale")], limit=1))
+
+    @api.model
+    def _demo_pay(self, order):
+        """The customer pays with the demo acquirer, through its payment form's feedback."""
+        acquirer = self._demo_acquirer()
+        if not acquirer:
+            return self.env["payment.transaction"]
+        Tx = self.env["payment.transaction"]
+        tx = Tx._check_or_create_sale_tx(order, acquirer)
+        Tx.form_feedback(
+            {
+                "reference": tx.reference,
+                "amount": str(tx.amount),
+                "currency": tx.currency_id.name,
+                "signature": Tx._soon_demo_signature(tx.reference, tx.amount, tx.currency_id.name),
+                "outcome": "done",
+            },
+            "soon_demo",
+        )
+        return tx
+
+    @api.model
+    def _demo_website_order(self, partner, products):
+        """A paid website order (cart, checkout, demo payment)."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+                "website_order": True,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": qty}) for product, qty in products],
+            }
+        )
+        self._demo_pay(order)
         return order
 
     @api.model
@@ -125,7 +171,11 @@ class ReturnRequest(models.Model):
         )
         refunded._approve()
         self._demo_receive(refunded)
-        refunded._set_refunded(self.env["account.invoice"])
+        if self._demo_can_refund():
+            # refunded through the demo acquirer: credit note, outgoing payment, email
+            order._get_refundable_transactions()[:1]._refund(return_request=refunded)
+        else:
+            refunded._set_refunded(self.env["account.invoice"])
 
         order = self._demo_delivered_order(partner, [(speaker, 1)], 6)
         rejected = self._demo_submit(
@@ -138,6 +188,13 @@ class ReturnRequest(models.Model):
             order, [(order.order_line[0], 1, "soon_returns.return_reason_other", "Ordered twice by mistake.", False)]
         )
         cancelled._cancel()
+
+        if self._demo_can_refund():
+            # paid website orders: one to refund from its form, one partially refunded
+            self._demo_website_order(partner, [(ipad_mini, 1), (mouse, 1)])
+            partly = self._demo_website_order(partner, [(keyboard, 1), (headphones, 1)])
+            payment = partly._get_refundable_transactions()[:1]
+            payment._refund(amount=payment.currency_id.round(payment.amount / 4), reason="Late delivery: 25% back")
 
         self._cron_check_deadlines()
         return True

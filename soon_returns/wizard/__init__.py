@@ -1,2 +1,2 @@
 # ruff: noqa: F401
-from . import return_request_reject
+from . import payment_refund_wizard, return_request_reject

@@ -1,0 +1,827 @@
+"""Refunds through payment acquirers, and the payments of the demo acquirer.
+
+A refund is a transaction of its own (``operation = 'refund'``) linked to the
+payment it gives money back from (``source_transaction_id``). Its ``amount``
+is **negative**, as in Odoo 15+: the transactions of an order in state
+done/refunded add up to what the customer paid net. A refund goes through
+these states:
+
+* ``draft``: being sent to the provider (inside the refund's transaction);
+* ``refunded``: the provider refunded the money (or the outgoing payment of
+  a manual refund was registered);
+* ``refunding``: a manual refund waiting for its outgoing payment;
+* ``error``: the provider refused (``state_message``). ``refund_retryable``
+  tells whether the same attempt may be sent again with the same
+  idempotency key (network errors, provider unavailable) or whether a new
+  attempt is needed (declined);
+* ``cancel``: abandoned.
+
+Draft, refunding and refunded refunds count against what is left to refund.
+"""
+
+import hashlib
+import hmac
+import logging
+
+import requests
+from odoo import _, api, fields, models
+from odoo.addons.payment.models.payment_acquirer import ValidationError
+from odoo.addons.payment_stripe.models.payment import INT_CURRENCIES, STRIPE_HEADERS
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_is_zero, float_round, html_escape
+from odoo.tools.misc import formatLang
+
+_logger = logging.getLogger(__name__)
+
+#: refunds that count against the amount left to refund
+REFUND_RESERVING_STATES = ("draft", "refunding", "refunded")
+#: who may refund customers
+REFUND_GROUPS = ("account.group_account_manager", "sales_team.group_sale_manager")
+#: seconds to wait for Stripe's answer (the refund keeps the payment locked meanwhile)
+STRIPE_TIMEOUT = 30
+#: Stripe error codes with a clearer explanation than Stripe's own message
+STRIPE_ERROR_CODES = {
+    "charge_already_refunded": "already_refunded",
+    "amount_too_large": "amount_too_large",
+    "balance_insufficient": "balance_insufficient",
+    "resource_missing": "resource_missing",
+    "charge_disputed": "charge_disputed",
+}
+
+
+class RefundProviderError(Exception):
+    """The provider did not refund: ``message`` for the user; ``retryable``
+    when the same attempt may be sent again (its outcome may be unknown)."""
+
+    def __init__(self, message, retryable=False):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class PaymentTransaction(models.Model):
+    _inherit = "payment.transaction"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    operation = fields.Selection(
+        [("payment", "Payment"), ("refund", "Refund")],
+        string="Operation",
+        required=True,
+        readonly=True,
+        default="payment",
+        index=True,
+    )
+    source_transaction_id = fields.Many2one(
+        "payment.transaction",
+        string="Refunded Payment",
+        readonly=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        help="The payment this refund gives money back from.",
+    )
+    refund_transaction_ids = fields.One2many(
+        "payment.transaction", "source_transaction_id", string="Refunds", readonly=True
+    )
+    refund_count = fields.Integer(string="Refund Count", compute="_compute_refund_amounts")
+    amount_refunded = fields.Float(
+        string="Refunded Amount",
+        digits=(16, 2),
+        compute="_compute_refund_amounts",
+        help="What the provider gave back from this payment.",
+    )
+    amount_refund_pending = fields.Float(
+        string="Refunds in Progress",
+        digits=(16, 2),
+        compute="_compute_refund_amounts",
+        help="Refunds being sent, or manual refunds waiting for their outgoing payment.",
+    )
+    amount_refundable = fields.Float(
+        string="Refundable Amount",
+        digits=(16, 2),
+        compute="_compute_refund_amounts",
+        help="What can still be refunded: the captured amount minus refunds done or in progress.",
+    )
+    refund_manual = fields.Boolean(
+        string="Manual Refund",
+        readonly=True,
+        copy=False,
+        help="Recorded in Odoo, paid to the customer outside the payment provider.",
+    )
+    refund_idempotency_key = fields.Char(
+        string="Idempotency Key",
+        readonly=True,
+        copy=False,
+        help="Sent with the refund request: the provider refunds one attempt once, however often it is retried.",
+    )
+    refund_retryable = fields.Boolean(
+        string="Can Be Retried",
+        readonly=True,
+        copy=False,
+        help="The provider could not be reached or was unavailable: send the same attempt again.",
+    )
+    refund_invoice_id = fields.Many2one("account.invoice", string="Credit Note", readonly=True, copy=False)
+    refund_payment_id = fields.Many2one(
+        "account.payment", string="Refund Payment", readonly=True, copy=False, ondelete="set null"
+    )
+    refund_return_request_id = fields.Many2one(
+        "return.request", string="Return Request", readonly=True, copy=False, index=True
+    )
+    refund_user_id = fields.Many2one("res.users", string="Refunded By", readonly=True, copy=False)
+    refund_reason = fields.Char(string="Refund Reason", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("operation", "state", "amount", "refund_transaction_ids.state", "refund_transaction_ids.amount")
+    def _compute_refund_amounts(self):
+        for tx in self:
+            refunds = tx.refund_transaction_ids
+            tx.refund_count = len(refunds)
+            tx.amount_refunded = -sum(r.amount for r in refunds if r.state == "refunded")
+            tx.amount_refund_pending = -sum(r.amount for r in refunds if r.state in ("draft", "refunding"))
+            if tx.operation == "payment" and tx.state == "done":
+                reserved = tx.amount_refunded + tx.amount_refund_pending
+                tx.amount_refundable = max(tx.currency_id.round(tx.amount - reserved), 0.0)
+            else:
+                tx.amount_refundable = 0.0
+
+    # ------------------------------------------------------------------
+    # Actions (buttons of a refund transaction)
+    # ------------------------------------------------------------------
+    @api.multi
+    def action_retry_refund(self):
+        """Open the refund wizard on this failed attempt (same idempotency key)."""
+        self.ensure_one()
+        self._check_refund_access()
+        if not (self.operation == "refund" and self.state == "error" and self.refund_retryable):
+            raise UserError(_("Only a refund attempt that failed temporarily can be retried."))
+        return self.sudo().sale_order_id._action_open_refund_wizard(retry=self)
+
+    @api.multi
+    def action_abandon_refund(self):
+        """Give up a failed attempt that could be retried: it no longer counts.
+
+        Only when the provider's dashboard shows that no refund was made: a
+        new attempt uses a new idempotency key.
+        """
+        self._check_refund_access()
+        for tx in self.sudo():
+            if not (tx.operation == "refund" and tx.state == "error"):
+                raise UserError(_("Only failed refund attempts can be abandoned."))
+            tx.write({"state": "cancel", "refund_retryable": False})
+            tx._log_refund(
+                _("Refund attempt %(reference)s of %(amount)s abandoned by %(user)s."), self.env.user
+            )
+        return True
+
+    @api.multi
+    def action_view_source_order(self):
+        self.ensure_one()
+        return self.sale_order_id.get_formview_action()
+
+    # ------------------------------------------------------------------
+    # Refund: access, lock, checks
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_refund_access(self):
+        """Accounting and sales managers only (the superuser, i.e. trusted code, too)."""
+        if self.env.user._is_superuser():
+            return
+        if not any(self.env.user.has_group(group) for group in REFUND_GROUPS):
+            raise AccessError(_("Only accounting managers and sales managers can refund customers."))
+
+    @api.multi
+    def _lock_for_refund(self):
+        """Lock this payment's row, then touch it.
+
+        ``SELECT ... FOR UPDATE`` makes a second refund of the same payment wait
+        (double click, two users). The ``UPDATE`` makes that waiting transaction
+        fail to serialise once this one commits, instead of going on with a
+        snapshot that does not show this refund: Odoo retries its request,
+        which then sees this refund and refuses what is no longer refundable.
+        """
+        self.ensure_one()
+        self.env.cr.execute("SELECT id FROM payment_transaction WHERE id = %s FOR UPDATE", (self.id,))
+        self.env.cr.execute(
+            "UPDATE payment_transaction SET write_date = (now() at time zone 'UTC'), write_uid = %s WHERE id = %s",
+            (self.env.uid, self.id),
+        )
+        self.invalidate_cache()
+        self.refund_transaction_ids.invalidate_cache()
+
+    @api.multi
+    def _check_refundable_payment(self):
+        self.ensure_one()
+        if self.operation != "payment":
+            raise UserError(_("%s is a refund: refund the payment it comes from instead.") % self.reference)
+        if self.state != "done":
+            state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+            raise UserError(
+                _("Only captured payments can be refunded; payment %(reference)s is “%(state)s”.")
+                % {"reference": self.reference, "state": state}
+            )
+        if not self.sale_order_id:
+            raise UserError(
+                _("Payment %s is not linked to a sales order: refund the customer from the invoice.") % self.reference
+            )
+
+    @api.multi
+    def _get_reserved_refund_amount(self, exclude=None):
+        """Refunds done or in progress (positive), read in the database."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """SELECT COALESCE(SUM(-amount), 0) FROM payment_transaction
+                WHERE source_transaction_id = %s AND state IN %s AND id != %s""",
+            (self.id, REFUND_RESERVING_STATES, exclude.id if exclude else 0),
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.multi
+    def _check_refund_amount(self, amount, exclude=None):
+        """Never more than captured minus what is refunded or being refunded."""
+        self.ensure_one()
+        currency = self.currency_id
+        if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:
+            raise UserError(_("Enter an amount to refund above zero."))
+        reserved = self._get_reserved_refund_amount(exclude)
+        refundable = currency.round(self.amount - reserved)
+        if float_compare(amount, refundable, precision_rounding=currency.rounding) > 0:
+            raise UserError(
+                _(
+                    "You can refund at most %(refundable)s of payment %(reference)s: %(paid)s was paid and "
+                    "%(reserved)s is already refunded or being refunded. You asked for %(amount)s."
+                )
+                % {
+                    "refundable": self._format_amount(max(refundable, 0.0)),
+                    "reference": self.reference,
+                    "paid": self._format_amount(self.amount),
+                    "reserved": self._format_amount(reserved),
+                    "amount": self._format_amount(amount),
+                }
+            )
+
+    @api.multi
+    def _check_no_refund_to_retry(self):
+        """An attempt that failed temporarily may have reached the provider:
+        it is retried (same idempotency key) or abandoned before any new refund."""
+        self.ensure_one()
+        pending = self.refund_transaction_ids.filtered(lambda r: r.state == "error" and r.refund_retryable)
+        if pending:
+            raise UserError(
+                _(
+                    "The refund attempt %(reference)s of %(amount)s failed temporarily and may still be retried: "
+                    "retry it, or abandon it if the provider shows no refund, before refunding again."
+                )
+                % {"reference": pending[0].reference, "amount": self._format_amount(-pending[0].amount)}
+            )
+
+    @api.multi
+    def _check_provider_refund(self, amount):
+        """What the acquirer supports, and what its implementation needs."""
+        self.ensure_one()
+        acquirer = self.acquirer_id
+        if acquirer.refund_support == "none":
+            raise UserError(
+                _(
+                    "%s cannot send refunds. Enable a payment provider that supports refunds, "
+                    "or record a manual refund (credit note and outgoing payment)."
+                )
+                % acquirer.name
+            )
+        if acquirer.refund_support == "full_only":
+            whole = float_compare(amount, self.amount, precision_rounding=self.currency_id.rounding) == 0
+            if not whole or not float_is_zero(self._get_reserved_refund_amount(), 2):
+                raise UserError(
+                    _(
+                        "%(acquirer)s only refunds whole payments: refund %(amount)s at once, "
+                        "or record a manual refund for a part."
+                    )
+                    % {"acquirer": acquirer.name, "amount": self._format_amount(self.amount)}
+                )
+        check = getattr(self, "_%s_check_refund" % self.provider, None)
+        if check:
+            check()
+
+    @api.multi
+    def _format_amount(self, amount):
+        return formatLang(self.env, amount, currency_obj=self.currency_id)
+
+    # ------------------------------------------------------------------
+    # Refund: the whole operation
+    # ------------------------------------------------------------------
+    @api.multi
+    def _refund(self, amount=None, return_request=None, manual=False, journal=None, reason=None, retry=None):
+        """Refund ``amount`` of this captured payment to the customer.
+
+        ``return_request``: refund the received items of this return (the
+        amount is their value minus the restocking fees); ``manual``: record a
+        refund paid outside the provider (the outgoing payment is left to
+        register); ``retry``: send this failed attempt again, with the same
+        idempotency key.
+
+        Under the payment's row lock: check the amount, create the refund
+        transaction, create the draft credit note, ask the provider. If the
+        provider refuses, the credit note is undone and the attempt is kept in
+        state ``error`` with the provider's message (returned, not raised, so
+        that it is recorded). Otherwise the credit note is validated and
+        reconciled with an outgoing payment in the acquirer's journal, the
+        order's payment status follows, the customer gets an email and the
+        chatter says who refunded.
+
+        Returns the refund transaction.
+        """
+        self.ensure_one()
+        self._check_refund_access()
+        user = self.env.user
+        source = self.sudo()
+        source._lock_for_refund()
+        source._check_refundable_payment()
+        if retry:
+            retry = retry.sudo()
+            if not (retry.source_transaction_id == source and retry.state == "error" and retry.refund_retryable):
+                raise UserError(_("This refund attempt cannot be retried: start a new refund."))
+            return_request, manual = retry.refund_return_request_id, False
+        else:
+            source._check_no_refund_to_retry()
+        if return_request:
+            return_request = return_request.sudo()
+            return_request._check_refund_allowed(source)
+        plan = source._prepare_refund_plan(amount, return_request, reason)
+        amount = plan["amount"]
+        if retry and float_compare(-retry.amount, amount, precision_rounding=source.currency_id.rounding):
+            raise UserError(
+                _(
+                    "The failed attempt %(reference)s was for %(attempt)s, not %(amount)s: retry it as it was, "
+                    "or abandon it and refund again."
+                )
+                % {
+                    "reference": retry.reference,
+                    "attempt": source._format_amount(-retry.amount),
+                    "amount": source._format_amount(amount),
+                }
+            )
+        source._check_refund_amount(amount, exclude=retry)
+        if not manual:
+            source._check_provider_refund(amount)
+        if retry:
+            retry.write({"state": "draft", "state_message": False, "refund_retryable": False, "refund_user_id": user.id})
+            refund = retry
+        else:
+            refund = source._create_refund_transaction(amount, manual, return_request, plan["reason"], user)
+        journal = journal.sudo() if journal else source.acquirer_id._get_refund_journal()
+        source.recompute()
+        try:
+            with self.env.cr.savepoint():
+                credit_note = refund._create_refund_credit_note(plan)
+                if not manual:
+                    refund._send_refund_request()
+        except RefundProviderError as error:
+            # the savepoint undid the credit note: only the failed attempt remains
+            self.env.clear()
+            refund.write(
+                {
+                    "state": "error",
+                    "state_message": error.message,
+                    "refund_retryable": error.retryable,
+                    "date_validate": fields.Datetime.now(),
+                }
+            )
+            refund._log_refund(
+                _("Refund %(reference)s of %(amount)s by %(user)s failed: %(message)s"), user, message=error.message
+            )
+            return refund
+        refund._confirm_refund(credit_note, journal, user)
+        return refund
+
+    @api.multi
+    def _create_refund_transaction(self, amount, manual, return_request, reason, user):
+        """The refund attempt: a negative transaction linked to this payment.
+
+        Its reference (``<payment>-R<n>``) and idempotency key only depend on
+        the database's state, so a request retried by Odoo after a
+        serialisation failure sends the same key to the provider.
+        """
+        self.ensure_one()
+        Tx = self.env["payment.transaction"]
+        reference = Tx._get_next_reference("%s-R%d" % (self.reference, len(self.refund_transaction_ids) + 1))
+        db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return Tx.create(
+            {
+                "operation": "refund",
+                "source_transaction_id": self.id,
+                "acquirer_id": self.acquirer_id.id,
+                "type": "server2server",
+                "amount": -amount,
+                "currency_id": self.currency_id.id,
+                "reference": reference,
+                "partner_id": self.partner_id.id,
+                "partner_country_id": self.partner_country_id.id,
+                "sale_order_id": self.sale_order_id.id,
+                "refund_manual": manual,
+                "refund_return_request_id": return_request.id if return_request else False,
+                "refund_user_id": user.id,
+                "refund_reason": reason,
+                "refund_idempotency_key": "soon-refund-%s-%s" % (db_uuid, reference),
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Refund: the credit note
+    # ------------------------------------------------------------------
+    @api.multi
+    def _prepare_refund_plan(self, amount, return_request=None, reason=None):
+        """How the credit note of a refund of ``amount`` is made.
+
+        Returns ``{"amount", "reason", "invoice", "vals"}``: ``invoice`` is the
+        order's invoice when it is refunded whole (Odoo's ``refund()``);
+        otherwise ``vals`` creates the credit note:
+
+        * a return: the received lines at the order's prices, and one negative
+          line per restocking fee (the amount is their total);
+        * a part of the payment: the lines of the order's invoices (or of the
+          order) at prices scaled to the amount, plus a rounding line so that
+          the credit note is exactly the amount refunded.
+        """
+        self.ensure_one()
+        order = self.sale_order_id.with_context(
+            force_company=self.sale_order_id.company_id.id, company_id=self.sale_order_id.company_id.id
+        )
+        currency = self.currency_id
+        invoices = order.invoice_ids.filtered(lambda inv: inv.type == "out_invoice" and inv.state in ("open", "paid"))
+        if return_request:
+            reason = reason or _("Return %s") % return_request.name
+            lines = return_request._prepare_refund_invoice_lines()
+            vals = self._prepare_refund_invoice_header(order, invoices, reason, return_request)
+            vals["invoice_line_ids"] = [(0, 0, line) for line in lines]
+            total = self._preview_invoice_total(vals)
+            return {"amount": total, "reason": reason, "invoice": None, "vals": vals}
+        reason = reason or _("Refund of %s") % order.name
+        if amount is None:
+            raise UserError(_("Enter the amount to refund."))
+        amount = currency.round(amount)
+        if (
+            len(invoices) == 1
+            and not invoices.refund_invoice_ids
+            and float_compare(invoices.amount_total, amount, precision_rounding=currency.rounding) == 0
+            and invoices.currency_id == currency
+        ):
+            return {"amount": amount, "reason": reason, "invoice": invoices, "vals": None}
+        vals = self._prepare_refund_invoice_header(order, invoices, reason)
+        vals["invoice_line_ids"] = [(0, 0, line) for line in self._prepare_scaled_refund_lines(order, invoices, amount)]
+        difference = currency.round(amount - self._preview_invoice_total(vals))
+        if not currency.is_zero(difference):
+            first = vals["invoice_line_ids"][0][2]
+            vals["invoice_line_ids"].append(
+                (
+                    0,
+                    0,
+                    {
+                        "name": _("Rounding"),
+                        "account_id": first["account_id"],
+                        "quantity": 1.0,
+                        "price_unit": difference,
+                        "invoice_line_tax_ids": [(6, 0, [])],
+                    },
+                )
+            )
+        return {"amount": amount, "reason": reason, "invoice": None, "vals": vals}
+
+    @api.model
+    def _prepare_refund_invoice_header(self, order, invoices, reason, return_request=None):
+        vals = order._prepare_invoice()
+        vals.update(
+            {
+                "type": "out_refund",
+                "name": reason,
+                "origin": ", ".join(filter(None, [order.name, return_request.name if return_request else None])),
+                "currency_id": self.currency_id.id or vals.get("currency_id"),
+                "refund_invoice_id": invoices.id if len(invoices) == 1 else False,
+                "payment_term_id": False,
+            }
+        )
+        return vals
+
+    @api.multi
+    def _prepare_scaled_refund_lines(self, order, invoices, amount):
+        """The lines of the invoices (or of the order) at ``amount / total`` of their price."""
+        self.ensure_one()
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        if invoices:
+            total = sum(invoices.mapped("amount_total"))
+            bases = [
+                {
+                    "name": line.name,
+                    "product_id": line.product_id.id,
+                    "uom_id": line.uom_id.id,
+                    "account_id": line.account_id.id,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                    "discount": line.discount,
+                    "invoice_line_tax_ids": [(6, 0, line.invoice_line_tax_ids.ids)],
+                    "account_analytic_id": line.account_analytic_id.id,
+                    "analytic_tag_ids": [(6, 0, line.analytic_tag_ids.ids)],
+                }
+                for line in invoices.mapped("invoice_line_ids")
+            ]
+        else:
+            total = order.amount_total
+            bases = []
+            for line in order.order_line.filtered(lambda sol: sol.product_id and sol.product_uom_qty):
+                values = line._prepare_invoice_line(line.product_uom_qty)
+                values.pop("sale_line_ids", None)
+                bases.append(values)
+        if not bases or float_is_zero(total, precision_rounding=self.currency_id.rounding):
+            raise UserError(_("Order %s has nothing to credit: create the credit note by hand.") % order.name)
+        ratio = amount / total
+        for values in bases:
+            values["price_unit"] = float_round(values["price_unit"] * ratio, precision_digits=price_digits)
+        return bases
+
+    @api.model
+    def _preview_invoice_total(self, vals):
+        """The total of the invoice ``vals`` would create, computed in memory
+        exactly as the invoice computes it (lines, taxes, rounding)."""
+        invoice = self.env["account.invoice"].new(vals)
+        invoice._onchange_invoice_line_ids()
+        invoice._compute_amount()
+        return invoice.amount_total
+
+    @api.multi
+    def _create_refund_credit_note(self, plan):
+        """The draft credit note of this refund; its total must be the refund's."""
+        self.ensure_one()
+        if plan["invoice"]:
+            credit_note = plan["invoice"].refund(description=plan["reason"])
+        else:
+            credit_note = self.env["account.invoice"].create(plan["vals"])
+            credit_note.compute_taxes()
+        if float_compare(credit_note.amount_total, -self.amount, precision_rounding=self.currency_id.rounding):
+            raise UserError(
+                _("The credit note would be %(credit)s instead of %(amount)s: check the order's taxes and prices.")
+                % {"credit": self._format_amount(credit_note.amount_total), "amount": self._format_amount(-self.amount)}
+            )
+        return credit_note
+
+    @api.multi
+    def _confirm_refund(self, credit_note, journal, user):
+        """The provider refunded (or a manual refund is recorded): validate the
+        credit note and pay it back with an outgoing payment."""
+        self.ensure_one()
+        credit_note.action_invoice_open()
+        # the customer finds the credit note in their portal
+        credit_note.message_subscribe(partner_ids=credit_note.partner_id.commercial_partner_id.ids)
+        payment = self._create_refund_payment(credit_note, journal)
+        values = {"refund_invoice_id": credit_note.id, "refund_payment_id": payment.id}
+        if self.refund_manual:
+            self.write(dict(values, state="refunding"))
+            self._log_refund(
+                _(
+                    "Manual refund %(reference)s of %(amount)s recorded by %(user)s: credit note %(credit_note)s. "
+                    "Confirm the outgoing payment %(payment)s once the money is sent to the customer."
+                ),
+                user,
+            )
+            return
+        payment.post()
+        self.write(dict(values, state="refunded", date_validate=fields.Datetime.now()))
+        self._on_refund_done(user)
+
+    @api.multi
+    def _create_refund_payment(self, credit_note, journal):
+        """The outgoing payment of the credit note (draft; posting reconciles them)."""
+        self.ensure_one()
+        return self.env["account.payment"].create(
+            {
+                "payment_type": "outbound",
+                "partner_type": "customer",
+                "partner_id": credit_note.partner_id.id,
+                "amount": -self.amount,
+                "currency_id": self.currency_id.id,
+                "journal_id": journal.id,
+                "payment_date": fields.Date.context_today(self),
+                "payment_method_id": self.env.ref("account.account_payment_method_manual_out").id,
+                "communication": "%s (%s)" % (credit_note.number, self.reference),
+                "invoice_ids": [(6, 0, credit_note.ids)],
+            }
+        )
+
+    @api.multi
+    def _on_refund_done(self, user):
+        """The money is on its way back: close the return, tell the customer, log."""
+        for refund in self:
+            refund._log_refund(
+                _(
+                    "Refund %(reference)s of %(amount)s through %(acquirer)s by %(user)s: "
+                    "credit note %(credit_note)s, payment %(payment)s."
+                ),
+                user,
+            )
+            return_request = refund.refund_return_request_id
+            if return_request:
+                return_request._set_refunded(refund.refund_invoice_id)
+                return_request._notify_customer("soon_returns.mail_template_return_refunded")
+            else:
+                refund._notify_refund_customer()
+
+    @api.multi
+    def _notify_refund_customer(self):
+        """Email the customer from the order's thread, in their language."""
+        self.ensure_one()
+        template = self.env.ref("soon_returns.mail_template_refund_done", raise_if_not_found=False)
+        order = self.sale_order_id
+        if not template or not order:
+            return
+        values = template.generate_email(self.id, fields=["subject", "body_html"])
+        order.message_post(
+            body=values["body_html"],
+            subject=values["subject"],
+            partner_ids=order.partner_id.ids,
+            message_type="comment",
+            subtype="mail.mt_comment",
+        )
+
+    @api.multi
+    def _log_refund(self, template, user, **extra):
+        """An internal note on the order (and the return): what, how much, who."""
+        for refund in self:
+            values = {
+                "reference": refund.reference,
+                "amount": refund._format_amount(-refund.amount),
+                "acquirer": refund.acquirer_id.name,
+                "user": user.name,
+                "credit_note": refund.refund_invoice_id.number or "",
+                "payment": refund.refund_payment_id.name or "",
+            }
+            values.update(extra)
+            body = html_escape(template % values)
+            for record in (refund.sale_order_id, refund.refund_return_request_id):
+                if record:
+                    record.message_post(body=body, subtype="mail.mt_note", author_id=user.partner_id.id)
+
+    # ------------------------------------------------------------------
+    # Refund: the providers
+    # ------------------------------------------------------------------
+    @api.multi
+    def _send_refund_request(self):
+        """Ask the provider for this refund; raises ``RefundProviderError``."""
+        self.ensure_one()
+        method = getattr(self, "_%s_send_refund_request" % self.provider, None)
+        if not method:
+            raise UserError(_("%s cannot send refunds.") % self.acquirer_id.name)
+        method()
+
+    @api.model
+    def _get_minor_units(self, amount, currency):
+        """``amount`` in the currency's smallest unit: cents, or đồng for VND
+        (Stripe's zero-decimal currencies have no fraction whatever Odoo says)."""
+        decimals = 0 if currency.name in INT_CURRENCIES else currency.decimal_places
+        return int(float_round(amount * 10**decimals, precision_digits=0))
+
+    # demo ----------------------------------------------------------------
+    @api.multi
+    def _soon_demo_send_refund_request(self):
+        acquirer = self.acquirer_id
+        outcome = acquirer.soon_demo_refund_outcome
+        if outcome == "decline":
+            raise RefundProviderError(acquirer.soon_demo_refund_message or _("The demo bank declined the refund."))
+        if outcome == "unavailable":
+            raise RefundProviderError(
+                _("The demo bank is unavailable for a moment: retry the refund."), retryable=True
+            )
+        self.acquirer_reference = "demo_re_%s" % self.reference
+
+    # stripe ----------------------------------------------------------------
+    @api.multi
+    def _stripe_check_refund(self):
+        if not self.acquirer_reference:
+            raise UserError(
+                _(
+                    "Payment %s has no Stripe charge reference: refund it from the Stripe dashboard, "
+                    "then record a manual refund."
+                )
+                % self.reference
+            )
+
+    @api.multi
+    def _stripe_send_refund_request(self):
+        """POST /v1/refunds with the charge, the amount in the smallest unit
+        and the attempt's idempotency key (Stripe refunds a key once)."""
+        acquirer = self.acquirer_id.sudo()
+        data = {
+            "charge": self.source_transaction_id.acquirer_reference,
+            "amount": self._get_minor_units(-self.amount, self.currency_id),
+            "metadata[odoo_reference]": self.reference,
+            "metadata[odoo_payment]": self.source_transaction_id.reference,
+        }
+        headers = dict(
+            STRIPE_HEADERS,
+            **{"Authorization": "Bearer %s" % acquirer.stripe_secret_key, "Idempotency-Key": self.refund_idempotency_key},
+        )
+        try:
+            response = requests.post(acquirer._get_stripe_refund_url(), data=data, headers=headers, timeout=STRIPE_TIMEOUT)
+        except requests.exceptions.RequestException as error:
+            _logger.warning("Stripe refund %s: no answer (%s)", self.reference, error)
+            raise RefundProviderError(
+                _("Stripe could not be reached (%s). Retry the refund: Stripe never refunds the same attempt twice.")
+                % error.__class__.__name__,
+                retryable=True,
+            )
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        if response.status_code >= 400 or "error" in payload or not payload:
+            raise self._stripe_refund_error(response.status_code, payload.get("error") or {})
+        status = payload.get("status")
+        if status not in ("succeeded", "pending"):
+            raise RefundProviderError(_("Stripe did not refund (status: %s).") % status)
+        self.write(
+            {
+                "acquirer_reference": payload.get("id"),
+                "state_message": _("Stripe accepted the refund; the bank has not confirmed it yet.")
+                if status == "pending"
+                else False,
+            }
+        )
+
+    @api.model
+    def _stripe_refund_error(self, status_code, error):
+        """A Stripe error answer as a message for the shop staff."""
+        code, kind = error.get("code"), error.get("type")
+        stripe_message = error.get("message") or _("HTTP status %s") % status_code
+        retryable = status_code == 429 or status_code >= 500 or kind in ("api_error", "rate_limit_error")
+        if kind == "authentication_error" or status_code == 401:
+            text = _("Stripe refused the secret key: check the credentials of the acquirer.")
+        elif kind == "idempotency_error":
+            text = _("This refund attempt was already sent to Stripe with other values: start a new refund.")
+        elif status_code == 429 or kind == "rate_limit_error":
+            text = _("Stripe received too many requests: retry the refund in a moment.")
+        elif retryable:
+            text = _("Stripe had a temporary problem: retry the refund, Stripe never refunds the same attempt twice.")
+        else:
+            text = {
+                "already_refunded": _("Stripe says this payment is already fully refunded."),
+                "amount_too_large": _("The amount is larger than what is left to refund on this payment at Stripe."),
+                "balance_insufficient": _(
+                    "Your Stripe balance is too low to fund this refund: add funds in Stripe, then refund again."
+                ),
+                "resource_missing": _(
+                    "Stripe does not know this payment: check that the acquirer uses the keys (test or live) "
+                    "it was paid with."
+                ),
+                "charge_disputed": _("The customer disputed this payment: Stripe refunds it through the dispute."),
+            }.get(STRIPE_ERROR_CODES.get(code), _("Stripe refused the refund."))
+        return RefundProviderError(
+            _("%(text)s (Stripe: %(message)s)") % {"text": text, "message": stripe_message}, retryable=retryable
+        )
+
+    # ------------------------------------------------------------------
+    # Demo acquirer: payments
+    # ------------------------------------------------------------------
+    @api.model
+    def _soon_demo_signature(self, reference, amount, currency_name):
+        """Signs the values of the demo payment form (nobody pays another amount)."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+        message = "%s|%.2f|%s" % (reference, float(amount or 0.0), currency_name)
+        return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+    @api.model
+    def _soon_demo_form_get_tx_from_data(self, data):
+        reference = data.get("reference")
+        tx = self.search([("reference", "=", reference), ("acquirer_id.provider", "=", "soon_demo")]) if reference else self
+        if len(tx) != 1:
+            raise ValidationError(_("Demo payment: no transaction %s.") % (reference or ""))
+        return tx
+
+    @api.multi
+    def _soon_demo_form_get_invalid_parameters(self, data):
+        invalid = []
+        signature = self._soon_demo_signature(self.reference, self.amount, self.currency_id.name)
+        if not hmac.compare_digest(signature, data.get("signature") or ""):
+            invalid.append(("signature", data.get("signature"), "..."))
+        try:
+            amount = float(data.get("amount") or 0.0)
+        except ValueError:
+            amount = None
+        if amount is None or float_compare(amount, self.amount, 2):
+            invalid.append(("amount", data.get("amount"), "%.2f" % self.amount))
+        if data.get("currency") != self.currency_id.name:
+            invalid.append(("currency", data.get("currency"), self.currency_id.name))
+        return invalid
+
+    @api.multi
+    def _soon_demo_form_validate(self, data):
+        if self.state not in ("draft", "pending"):
+            return True
+        outcome = self.acquirer_id.soon_demo_payment_outcome
+        if outcome == "ask":
+            outcome = data.get("outcome") if data.get("outcome") in ("done", "pending", "error") else "done"
+        values = {"acquirer_reference": "demo_ch_%s" % self.reference, "date_validate": fields.Datetime.now()}
+        if outcome == "error":
+            values.update(state="error", state_message=_("The demo card was declined."))
+        else:
+            values["state"] = outcome
+        return self.write(values)
