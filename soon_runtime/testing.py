@@ -20,7 +20,12 @@ from odoo.tests import common
 
 from . import chromium, paths
 
-DOCS_IMAGES = os.path.join(paths.project_root() or os.getcwd(), "docs", "images")
+_ROOT = paths.project_root() or os.getcwd()
+#: where screenshots go: the user guide's images when SOON_UPDATE_DOCS=1
+#: (``SOON_UPDATE_DOCS=1 ./scripts/test``), else a git-ignored folder, so an
+#: ordinary test run leaves the checkout clean
+DOCS_IMAGES = os.path.join(_ROOT, "docs", "images") if os.environ.get("SOON_UPDATE_DOCS") == "1" \
+    else os.path.join(_ROOT, ".soon", "screenshots")
 
 
 class SoonHttpCase(common.HttpCase):
@@ -150,7 +155,7 @@ def _blocked_external(msg):
 
 
 def screenshot(page, name):
-    """Save ``docs/images/<name>.png`` (the user guide embeds these)."""
+    """Save ``<name>.png`` (into docs/images with SOON_UPDATE_DOCS=1: the user guide embeds these)."""
     os.makedirs(DOCS_IMAGES, exist_ok=True)
     path = os.path.join(DOCS_IMAGES, name + ".png")
     page.screenshot(path=path, full_page=False)
