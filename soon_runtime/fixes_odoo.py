@@ -390,3 +390,31 @@ def wkhtmltopdf_patched_qt(module):
         module.wkhtmltopdf_state = "ok"
     module._logger.info("Will use the patched-Qt wkhtmltopdf at %s (%s)", packed,
                         out.decode(errors="replace").strip())
+
+
+# --------------------------------------------------------------------------
+# multi-worker (prefork) server
+# --------------------------------------------------------------------------
+class _Resource:
+    """``resource`` as Python 3.6 accepted it: float limits are truncated."""
+
+    def __init__(self, resource):
+        self._resource = resource
+
+    def __getattr__(self, name):
+        return getattr(self._resource, name)
+
+    def setrlimit(self, which, limits):
+        return self._resource.setrlimit(which, tuple(int(value) for value in limits))
+
+
+@fix("odoo.service.server")
+def rlimit_integers(module):
+    """Python 3.10 refuses floats in ``resource.setrlimit`` ("integer argument
+    expected, got float"); Odoo 11's prefork worker sets ``RLIMIT_CPU`` to its
+    CPU time so far plus ``limit_time_cpu`` (a float): with ``--workers`` > 0
+    every worker dies on its first request and the server answers nothing.
+    The server module gets a ``resource`` whose ``setrlimit`` truncates the
+    limits to integers, as Python 3.6 did."""
+    if getattr(module, "resource", None) is not None and not isinstance(module.resource, _Resource):
+        module.resource = _Resource(module.resource)

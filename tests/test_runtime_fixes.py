@@ -4,8 +4,11 @@ import collections
 import collections.abc
 import inspect
 import os
+import subprocess
+import sys
 import tempfile
 import threading
+import unittest
 
 import odoo
 from lxml import etree
@@ -200,3 +203,22 @@ class TestRuntimeFixes(TransactionCase):
         html = report.render_qweb_html(locations.ids)[0].decode()
         self.assertEqual(html.count("page_stock_location_barcodes"), (len(locations) + 3) // 4)
         self.assertIn(locations[0].name, html)
+
+
+class TestPreforkLimits(unittest.TestCase):
+
+    def test_worker_sets_its_limits(self):
+        """rlimit_integers: a prefork worker's limit check runs (in a child process,
+        since it lowers the process's own CPU and memory limits)."""
+        code = (
+            "import os, odoo\n"
+            "from odoo.service import server\n"
+            "worker = server.Worker.__new__(server.Worker)\n"
+            "worker.ppid, worker.pid, worker.alive = os.getppid(), os.getpid(), True\n"
+            "worker.request_count, worker.request_max = 0, 10\n"
+            "worker.process_limit()\n"
+            "import resource\n"
+            "print('CPU', resource.getrlimit(resource.RLIMIT_CPU)[0])\n")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        self.assertRegex(result.stdout, r"CPU \d+")
