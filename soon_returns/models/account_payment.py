@@ -12,8 +12,10 @@ class AccountPayment(models.Model):
     def post(self):
         """Posting the outgoing payment of a manual refund completes it."""
         result = super().post()
-        refunds = self.sudo().mapped("refund_transaction_ids").filtered(
-            lambda tx: tx.refund_manual and tx.state == "refunding"
+        refunds = (
+            self.sudo()
+            .mapped("refund_transaction_ids")
+            .filtered(lambda tx: tx.refund_manual and tx.state == "refunding")
         )
         if refunds:
             refunds.write({"state": "refunded", "date_validate": fields.Datetime.now()})
@@ -34,8 +36,10 @@ class AccountPayment(models.Model):
     def _cancel_manual_refunds(self):
         """A manual refund whose outgoing payment is dropped before it was
         registered no longer counts against what is left to refund."""
-        refunds = self.sudo().mapped("refund_transaction_ids").filtered(
-            lambda tx: tx.refund_manual and tx.state == "refunding"
+        refunds = (
+            self.sudo()
+            .mapped("refund_transaction_ids")
+            .filtered(lambda tx: tx.refund_manual and tx.state == "refunding")
         )
         if refunds:
             refunds.write({"state": "cancel"})

@@ -130,9 +130,7 @@ class PaymentAcquirer(models.Model):
             [("type", "=", "bank"), ("company_id", "=", self.company_id.id)], limit=1
         )
         if not journal:
-            raise UserError(
-                _("Set a payment journal on the acquirer %s: refunds are registered in it.") % self.name
-            )
+            raise UserError(_("Set a payment journal on the acquirer %s: refunds are registered in it.") % self.name)
         return journal
 
     # ------------------------------------------------------------------

@@ -67,7 +67,6 @@ class PaymentTransaction(models.Model):
     # ------------------------------------------------------------------
     operation = fields.Selection(
         [("payment", "Payment"), ("refund", "Refund")],
-        string="Operation",
         required=True,
         readonly=True,
         default="payment",
@@ -85,7 +84,7 @@ class PaymentTransaction(models.Model):
     refund_transaction_ids = fields.One2many(
         "payment.transaction", "source_transaction_id", string="Refunds", readonly=True
     )
-    refund_count = fields.Integer(string="Refund Count", compute="_compute_refund_amounts")
+    refund_count = fields.Integer(compute="_compute_refund_amounts")
     amount_refunded = fields.Float(
         string="Refunded Amount",
         digits=(16, 2),
@@ -123,14 +122,12 @@ class PaymentTransaction(models.Model):
         help="The provider could not be reached or was unavailable: send the same attempt again.",
     )
     refund_invoice_id = fields.Many2one("account.invoice", string="Credit Note", readonly=True, copy=False)
-    refund_payment_id = fields.Many2one(
-        "account.payment", string="Refund Payment", readonly=True, copy=False, ondelete="set null"
-    )
+    refund_payment_id = fields.Many2one("account.payment", readonly=True, copy=False, ondelete="set null")
     refund_return_request_id = fields.Many2one(
         "return.request", string="Return Request", readonly=True, copy=False, index=True
     )
     refund_user_id = fields.Many2one("res.users", string="Refunded By", readonly=True, copy=False)
-    refund_reason = fields.Char(string="Refund Reason", readonly=True, copy=False)
+    refund_reason = fields.Char(readonly=True, copy=False)
 
     # ------------------------------------------------------------------
     # Computes
@@ -172,9 +169,7 @@ class PaymentTransaction(models.Model):
             if not (tx.operation == "refund" and tx.state == "error"):
                 raise UserError(_("Only failed refund attempts can be abandoned."))
             tx.write({"state": "cancel", "refund_retryable": False})
-            tx._log_refund(
-                _("Refund attempt %(reference)s of %(amount)s abandoned by %(user)s."), self.env.user
-            )
+            tx._log_refund(_("Refund attempt %(reference)s of %(amount)s abandoned by %(user)s."), self.env.user)
         return True
 
     @api.multi
@@ -367,7 +362,9 @@ class PaymentTransaction(models.Model):
         if not manual:
             source._check_provider_refund(amount)
         if retry:
-            retry.write({"state": "draft", "state_message": False, "refund_retryable": False, "refund_user_id": user.id})
+            retry.write(
+                {"state": "draft", "state_message": False, "refund_retryable": False, "refund_user_id": user.id}
+            )
             refund = retry
         else:
             refund = source._create_refund_transaction(amount, manual, return_request, plan["reason"], user)
@@ -688,9 +685,7 @@ class PaymentTransaction(models.Model):
         if outcome == "decline":
             raise RefundProviderError(acquirer.soon_demo_refund_message or _("The demo bank declined the refund."))
         if outcome == "unavailable":
-            raise RefundProviderError(
-                _("The demo bank is unavailable for a moment: retry the refund."), retryable=True
-            )
+            raise RefundProviderError(_("The demo bank is unavailable for a moment: retry the refund."), retryable=True)
         self.acquirer_reference = "demo_re_%s" % self.reference
 
     # stripe ----------------------------------------------------------------
@@ -718,10 +713,15 @@ class PaymentTransaction(models.Model):
         }
         headers = dict(
             STRIPE_HEADERS,
-            **{"Authorization": "Bearer %s" % acquirer.stripe_secret_key, "Idempotency-Key": self.refund_idempotency_key},
+            **{
+                "Authorization": "Bearer %s" % acquirer.stripe_secret_key,
+                "Idempotency-Key": self.refund_idempotency_key,
+            },
         )
         try:
-            response = requests.post(acquirer._get_stripe_refund_url(), data=data, headers=headers, timeout=STRIPE_TIMEOUT)
+            response = requests.post(
+                acquirer._get_stripe_refund_url(), data=data, headers=headers, timeout=STRIPE_TIMEOUT
+            )
         except requests.exceptions.RequestException as error:
             _logger.warning("Stripe refund %s: no answer (%s)", self.reference, error)
             raise RefundProviderError(
@@ -791,7 +791,11 @@ class PaymentTransaction(models.Model):
     @api.model
     def _soon_demo_form_get_tx_from_data(self, data):
         reference = data.get("reference")
-        tx = self.search([("reference", "=", reference), ("acquirer_id.provider", "=", "soon_demo")]) if reference else self
+        tx = (
+            self.search([("reference", "=", reference), ("acquirer_id.provider", "=", "soon_demo")])
+            if reference
+            else self
+        )
         if len(tx) != 1:
             raise ValidationError(_("Demo payment: no transaction %s.") % (reference or ""))
         return tx

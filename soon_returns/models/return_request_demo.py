@@ -49,7 +49,9 @@ class ReturnRequest(models.Model):
     @api.model
     def _demo_can_refund(self):
         """Refunds need the accounting (a chart of accounts with a sales journal)."""
-        return bool(self._demo_acquirer()) and bool(self.env["account.journal"].search([("type", "=", "sale")], limit=1))
+        return bool(self._demo_acquirer()) and bool(
+            self.env["account.journal"].search([("type", "=", "sale")], limit=1)
+        )
 
     @api.model
     def _demo_pay(self, order):
@@ -176,6 +178,16 @@ class ReturnRequest(models.Model):
             order._get_refundable_transactions()[:1]._refund(return_request=refunded)
         else:
             refunded._set_refunded(self.env["account.invoice"])
+
+        # refunded minus the 10% restocking fee of "changed my mind" (a line of the credit note)
+        order = self._demo_delivered_order(partner, [(keyboard, 2)], 9)
+        with_fee = self._demo_submit(
+            order, [(order.order_line[0], 1, "soon_returns.return_reason_changed_mind", "", False)]
+        )
+        with_fee._approve()
+        self._demo_receive(with_fee)
+        if self._demo_can_refund():
+            order._get_refundable_transactions()[:1]._refund(return_request=with_fee)
 
         order = self._demo_delivered_order(partner, [(speaker, 1)], 6)
         rejected = self._demo_submit(

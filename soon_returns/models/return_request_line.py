@@ -74,6 +74,8 @@ class ReturnRequestLine(models.Model):
             if line.sale_line_id:
                 line.refund_value = line._get_refund_value()
                 line.restocking_fee = line._get_restocking_fee()
+            else:
+                line.refund_value = line.restocking_fee = 0.0
 
     @api.depends("move_ids.state", "move_ids.product_qty")
     def _compute_qty_received(self):

@@ -21,7 +21,7 @@ class SaleOrder(models.Model):
     @api.depends("payment_tx_ids.state", "payment_tx_ids.amount", "payment_tx_ids.operation")
     def _compute_payment_status(self):
         """Refunded when refunds reach what was captured, partially refunded before."""
-        super()._compute_payment_status()
+        result = super()._compute_payment_status()
         for order in self:
             transactions = order.sudo().payment_tx_ids
             rounding = (transactions[:1].currency_id or order.currency_id).rounding or 0.01
@@ -31,10 +31,15 @@ class SaleOrder(models.Model):
             captured = sum(tx.amount for tx in transactions if tx.operation == "payment" and tx.state == "done")
             fully = float_compare(refunded, captured, precision_rounding=rounding) >= 0
             order.payment_status = "refunded" if fully else "partially_refunded"
+        return result
 
     def _compute_refund_count(self):
-        data = self.env["payment.transaction"].sudo().read_group(
-            [("sale_order_id", "in", self.ids), ("operation", "=", "refund")], ["sale_order_id"], ["sale_order_id"]
+        data = (
+            self.env["payment.transaction"]
+            .sudo()
+            .read_group(
+                [("sale_order_id", "in", self.ids), ("operation", "=", "refund")], ["sale_order_id"], ["sale_order_id"]
+            )
         )
         counts = {d["sale_order_id"][0]: d["sale_order_id_count"] for d in data}
         for order in self:
@@ -65,9 +70,11 @@ class SaleOrder(models.Model):
     def _get_portal_refunds(self):
         """Refunds the customer sees on the order page: done or on their way."""
         self.ensure_one()
-        return self.sudo().payment_tx_ids.filtered(
-            lambda tx: tx.operation == "refund" and tx.state in ("refunding", "refunded")
-        ).sorted(lambda tx: (tx.date_validate or tx.create_date, tx.id))
+        return (
+            self.sudo()
+            .payment_tx_ids.filtered(lambda tx: tx.operation == "refund" and tx.state in ("refunding", "refunded"))
+            .sorted(lambda tx: (tx.date_validate or tx.create_date, tx.id))
+        )
 
     # ------------------------------------------------------------------
     # Actions

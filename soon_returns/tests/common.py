@@ -232,7 +232,7 @@ class RefundsDataMixin(ReturnsDataMixin):
         Wizard = self.env[action["res_model"]]
         if user:
             Wizard = Wizard.sudo(user)
-        return Wizard.with_context(action["context"]).create({})
+        return Wizard.with_context(**action["context"]).create({})
 
 
 class RefundsCase(RefundsDataMixin, common.SavepointCase):

@@ -20,7 +20,9 @@ class TestRefundAccess(RefundsCase):
         view = self.env.ref(view_xmlid)
         arch = self.env[model].sudo(user).fields_view_get(view_id=view.id, view_type="form")["arch"]
         buttons = etree.fromstring(arch).xpath("//button[@name='action_refund']")
-        return [button for button in buttons if json.loads(button.get("modifiers") or "{}").get("invisible") is not True]
+        return [
+            button for button in buttons if json.loads(button.get("modifiers") or "{}").get("invisible") is not True
+        ]
 
     def test_salesman_cannot_refund(self):
         with self.assertRaises(AccessError):

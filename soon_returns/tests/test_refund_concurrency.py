@@ -57,7 +57,7 @@ class TestConcurrentRefunds(common.BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             payment = env["payment.transaction"].browse(self.ids["payment"])
             refunds = payment.refund_transaction_ids
-            journals = (refunds.mapped("refund_payment_id.journal_id") | refunds.mapped("refund_invoice_id.journal_id"))
+            journals = refunds.mapped("refund_payment_id.journal_id") | refunds.mapped("refund_invoice_id.journal_id")
             allowed = {journal: journal.update_posted for journal in journals}
             journals.write({"update_posted": True})
             refunds.mapped("refund_payment_id").filtered(lambda p: p.state != "draft").cancel()
@@ -82,7 +82,7 @@ class TestConcurrentRefunds(common.BaseCase):
                         refund = env["payment.transaction"].browse(self.ids["payment"])._refund(amount=amount)
                         if before_commit:
                             before_commit()
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit
                         outcome["refund"] = (refund.id, refund.state)
                         return
                     except UserError as refusal:

@@ -53,7 +53,9 @@ class TestDemoRefunds(RefundsCase):
         self.assertIn(self.order.name, credit_note.origin)
         self.assertIn(self.partner.commercial_partner_id, credit_note.message_partner_ids)
         payment = refund.refund_payment_id
-        self.assertEqual((payment.payment_type, payment.partner_type, payment.state), ("outbound", "customer", "posted"))
+        self.assertEqual(
+            (payment.payment_type, payment.partner_type, payment.state), ("outbound", "customer", "posted")
+        )
         self.assertEqual(payment.journal_id, self.demo.journal_id)
         self.assertEqual(payment.amount, 253.0)
         self.assertEqual(payment.invoice_ids, credit_note)
@@ -243,7 +245,8 @@ class TestDemoRefunds(RefundsCase):
         wizard = self._wizard(self.order, self.manager)
         self.assertEqual(wizard.transaction_id, self.payment)
         self.assertEqual(
-            (wizard.amount_paid, wizard.amount_refunded, wizard.amount_refundable, wizard.amount), (253.0, 53.0, 200.0, 200.0)
+            (wizard.amount_paid, wizard.amount_refunded, wizard.amount_refundable, wizard.amount),
+            (253.0, 53.0, 200.0, 200.0),
         )
         self.assertEqual(wizard.method, "provider")
         self.assertTrue(wizard.can_edit_amount)
@@ -300,15 +303,15 @@ class TestManualRefunds(RefundsCase):
         self.assertEqual(refund.refund_invoice_id.state, "open")
         self.assertEqual(refund.refund_invoice_id.amount_total, 40.0)
         payment = refund.refund_payment_id
-        self.assertEqual((payment.state, payment.payment_type, payment.journal_id), ("draft", "outbound", self.bank_journal))
+        self.assertEqual(
+            (payment.state, payment.payment_type, payment.journal_id), ("draft", "outbound", self.bank_journal)
+        )
         # the money is not sent yet: still paid, but the amount is reserved
         self.assertEqual(self.order.payment_status, "paid")
         self.assertEqual(self.payment.amount_refundable, 70.0)
         with self.assertRaisesRegex(UserError, "at most .*70.00"):
             self.payment.sudo(self.manager)._refund(amount=80.0, manual=True)
-        self.assertTrue(
-            self.order.message_ids.filtered(lambda m: "Confirm the outgoing payment" in (m.body or ""))
-        )
+        self.assertTrue(self.order.message_ids.filtered(lambda m: "Confirm the outgoing payment" in (m.body or "")))
         # the accountant registers the payment: the refund is done
         payment.sudo(self.accountant).post()
         self.assertEqual(refund.state, "refunded")

@@ -90,9 +90,7 @@ class TestRestockingFeeArithmetic(RefundFeeCase):
         self.categ.write({"parent_id": parent.id, "restocking_fee_policy": "parent"})
         self.reason_damaged.restocking_fee_policy = "none"
         self.reason_other.write({"restocking_fee_policy": "percent", "restocking_fee_value": 5.0})
-        order = self._paid_order(
-            self.customer.partner_id, [(self.product_a, 3, 50.0)], deliver=True
-        )
+        order = self._paid_order(self.customer.partner_id, [(self.product_a, 3, 50.0)], deliver=True)
         request = self._received_return(order, [(self.product_a, 1, self.reason_changed)])
         self.assertEqual(request.line_ids._get_restocking_fee_rule(), ("percent", 20.0))
         self.assertEqual(request.line_ids.restocking_fee, 10.0)

@@ -162,7 +162,12 @@ class TestStripeRefunds(RefundsCase):
         cases = [
             (stripe_error(401, "invalid_request_error", "Invalid API Key provided: sk_test_***"), "secret key", False),
             (
-                stripe_error(400, "invalid_request_error", "Charge ch_1Test has already been refunded.", "charge_already_refunded"),
+                stripe_error(
+                    400,
+                    "invalid_request_error",
+                    "Charge ch_1Test has already been refunded.",
+                    "charge_already_refunded",
+                ),
                 "already fully refunded",
                 False,
             ),

@@ -13,7 +13,7 @@ class PaymentRefundWizard(models.TransientModel):
     _name = "payment.refund.wizard"
     _description = "Refund a Customer"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, readonly=True)
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
     return_request_id = fields.Many2one("return.request", string="Return", readonly=True)
     retry_transaction_id = fields.Many2one(
         "payment.transaction",
@@ -51,7 +51,7 @@ class PaymentRefundWizard(models.TransientModel):
     )
     amount = fields.Monetary(string="Amount to Refund", currency_field="currency_id")
     can_edit_amount = fields.Boolean(compute="_compute_can_edit_amount")
-    reason = fields.Char(string="Reason", help="Shown on the credit note.")
+    reason = fields.Char(help="Shown on the credit note.")
     error_message = fields.Text(string="Provider's Answer", readonly=True)
 
     # ------------------------------------------------------------------

@@ -1,0 +1,116 @@
+"""The demo acquirer's payment page through real HTTP requests: a customer
+pays (or is declined), and nobody pays another amount or another order."""
+
+from lxml import html
+from odoo.tests import common
+
+from soon_runtime.testing import SoonHttpCase
+
+from .common import RefundsDataMixin
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestDemoPaymentPage(RefundsDataMixin, SoonHttpCase):
+    def setUp(self):
+        super().setUp()
+        self._setup_refund_data()
+        website = self.env.ref("website.default_website")
+        website.language_ids |= self.env.ref("base.lang_en")
+        website.default_lang_id = self.env.ref("base.lang_en")
+        self.opener.cookies["frontend_lang"] = "en_US"
+        self.order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.partner_id.id,
+                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+                "website_order": True,
+                "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 2, "price_unit": 50.0})],
+            }
+        )
+        Tx = self.env["payment.transaction"]
+        self.tx = Tx._check_or_create_sale_tx(self.order, self.demo)
+        self.form = {
+            "reference": self.tx.reference,
+            "amount": str(self.tx.amount),
+            "currency": self.tx.currency_id.name,
+            "signature": Tx._soon_demo_signature(self.tx.reference, self.tx.amount, self.tx.currency_id.name),
+            "return_url": "/shop/payment/validate",
+        }
+
+    def _post(self, url, data):
+        self.sync()
+        return self.opener.post(self.base_url + url, data=data, timeout=60, allow_redirects=False)
+
+    def _pay_page(self, data=None):
+        response = self._post("/payment/soon_demo/pay", data or self.form)
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        return html.fromstring(response.content)
+
+    def _submit(self, page, **changes):
+        """Post the page's form as the browser would, with ``changes``."""
+        form = page.xpath("//form[hasclass('o_soon_demo_form')]")[0]
+        data = {field.get("name"): field.get("value") for field in form.xpath(".//input[@type='hidden']")}
+        data["outcome"] = "done"
+        data.update(changes)
+        return self._post(form.get("action"), data)
+
+    def _refreshed(self):
+        self.refresh()
+        return self.tx.state, self.order.state, self.order.payment_status
+
+    def test_customer_pays_on_the_demo_page(self):
+        page = self._pay_page()
+        self.assertEqual(page.xpath("string(//span[hasclass('o_soon_demo_reference')])"), self.tx.reference)
+        self.assertIn("110.00", page.xpath("string(//span[hasclass('o_soon_demo_amount')])"))
+        self.assertTrue(page.xpath("//input[@name='outcome'][@value='error']"))
+        response = self._submit(page)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/shop/payment/validate"))
+        self.assertEqual(self._refreshed(), ("done", "sale", "paid"))
+        self.assertEqual(self.tx.acquirer_reference, "demo_ch_%s" % self.tx.reference)
+
+    def test_declined_card(self):
+        self._submit(self._pay_page(), outcome="error")
+        self.assertEqual(self._refreshed(), ("error", "draft", "not_paid"))
+        self.assertEqual(self.tx.state_message, "The demo card was declined.")
+
+    def test_acquirer_can_decide_the_outcome(self):
+        self.demo.soon_demo_payment_outcome = "pending"
+        page = self._pay_page()
+        self.assertFalse(page.xpath("//input[@name='outcome']"))
+        self._submit(page, outcome="done")
+        self.assertEqual(self._refreshed(), ("pending", "sent", "pending"))
+
+    def test_forged_forms_are_refused(self):
+        forged = dict(self.form, amount="1.0")
+        self.assertEqual(self._post("/payment/soon_demo/pay", forged).status_code, 404)
+        forged = dict(self.form, signature="0" * 64)
+        self.assertEqual(self._post("/payment/soon_demo/pay", forged).status_code, 404)
+        self.assertEqual(self._post("/payment/soon_demo/feedback", dict(forged, outcome="done")).status_code, 400)
+        page = self._pay_page()
+        self.assertEqual(self._submit(page, signature="0" * 64).status_code, 404)
+        self.assertEqual(self._submit(page, csrf_token="forged").status_code, 400)
+        other = self.env["payment.transaction"].create(
+            {
+                "acquirer_id": self.env.ref("payment.payment_acquirer_transfer").id,
+                "amount": 110.0,
+                "currency_id": self.tx.currency_id.id,
+                "partner_country_id": self.env.ref("base.us").id,
+                "reference": "NOT-A-DEMO-TX",
+            }
+        )
+        Tx = self.env["payment.transaction"]
+        not_demo = dict(
+            self.form,
+            reference=other.reference,
+            signature=Tx._soon_demo_signature(other.reference, other.amount, other.currency_id.name),
+        )
+        self.assertEqual(self._post("/payment/soon_demo/pay", not_demo).status_code, 404)
+        self.assertEqual(self._refreshed(), ("draft", "draft", "not_paid"))
+        self.assertEqual(other.state, "draft")
+
+    def test_return_url_stays_on_the_site(self):
+        page = self._pay_page(dict(self.form, return_url="//evil.example/steal"))
+        response = self._submit(page)
+        self.assertTrue(response.headers["Location"].endswith("/shop/payment/validate"))
+        self.assertNotIn("evil", response.headers["Location"])
