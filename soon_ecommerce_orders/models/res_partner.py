@@ -48,7 +48,11 @@ class ResPartner(models.Model):
 
     @api.multi
     def get_cart_recovery_unsubscribe_url(self):
+        """For the reminder template (rendered by the job, or by a salesperson
+        sending it by hand): only those who may edit the contact get its link."""
         self.ensure_one()
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         return "%s/shop/cart/unsubscribe/%d/%s" % (base_url, self.id, self._cart_recovery_unsubscribe_token())
 

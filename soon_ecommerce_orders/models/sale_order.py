@@ -466,7 +466,14 @@ class SaleOrder(models.Model):
                     carts = self.sudo().browse(ids)
                     ready = carts._cart_recovery_ready()
                     stats["skipped"] += len(carts - ready)
-                    for cart in ready:
+                    language = None
+                    for cart in ready.sorted(key=lambda order: (order.partner_id.lang or "", order.id)):
+                        if cart.partner_id.lang != language:
+                            # Odoo 11 caches related translated fields (the product names
+                            # of the lines) whatever the language: a customer in another
+                            # language than the previous email's starts from an empty cache
+                            self.invalidate_cache()
+                            language = cart.partner_id.lang
                         if cart._cart_recovery_send_safely(step, now):
                             stats["sent"] += 1
                         else:
@@ -513,11 +520,13 @@ class SaleOrder(models.Model):
                -- not reminded for this step yet, idle for longer than its delay
                AND so.cart_recovery_step = %(previous_step)s
                AND so.cart_last_activity <= %(idle_before)s
-               -- changed after the feature was switched on, not too old
-               AND so.cart_last_activity > %(activation)s
-               AND so.cart_last_activity >= %(oldest)s
+               -- changed after the feature was switched on (and within the maximum age)
+               AND so.cart_last_activity > %(activity_after)s
                AND so.date_order >= %(oldest)s
-               AND (so.cart_last_activity, so.id) > (%(after_activity)s, %(after_id)s)
+               -- keyset: after the last cart of the previous batch (written as a range plus a
+               -- tie-break, which PostgreSQL estimates well, unlike a row comparison)
+               AND so.cart_last_activity >= %(after_activity)s
+               AND (so.cart_last_activity > %(after_activity)s OR so.id > %(after_id)s)
                -- a follow-up: the customer has not come back since the previous reminder,
                -- sent long enough ago
                AND (%(first)s OR (so.cart_recovery_last_date >= so.cart_last_activity
@@ -546,7 +555,7 @@ class SaleOrder(models.Model):
         """, {
             "previous_step": step.number - 1,
             "idle_before": fields.Datetime.to_string(now_dt - timedelta(hours=step.delay_hours)),
-            "activation": config.activation_date,
+            "activity_after": max(config.activation_date, oldest),
             "oldest": oldest,
             "after_activity": after[0],
             "after_id": after[1],
@@ -650,10 +659,6 @@ class SaleOrder(models.Model):
         """
         partner = self.partner_id
         unsubscribe_url = partner.get_cart_recovery_unsubscribe_url()
-        # Odoo 11 caches related translated fields (the product names of the lines)
-        # whatever the language: start from an empty cache so that each customer
-        # reads their own language, not the previous email's
-        self.invalidate_cache()
         mail_id = template.sudo().with_context(cart_recovery_step=step_number).send_mail(
             self.id, force_send=False, email_values={
                 "recipient_ids": [(6, 0, partner.ids)],
@@ -670,6 +675,7 @@ class SaleOrder(models.Model):
     def _cart_recovery_log(self, step_number, date, template, mail=None, message=None, manual=False):
         return self.env["sale.cart.recovery.reminder"].sudo().create({
             "order_id": self.id,
+            "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
             "email": self.partner_id.email,
             "step": step_number,
@@ -737,7 +743,7 @@ class SaleOrder(models.Model):
         if user._is_public() or user.partner_id.id in public_partners:
             has_account = self.env["res.users"].sudo().search_count([("partner_id", "=", order.partner_id.id)])
             return "login" if has_account else "restore"
-        if user.partner_id.commercial_partner_id == order.partner_id.commercial_partner_id:
+        if user.partner_id == order.partner_id:
             return "restore"
         return "forbidden"
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import odoo
 from lxml import html
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import common
 
 from soon_runtime.testing import SoonHttpCase
@@ -172,6 +173,12 @@ class TestCartRecoveryHttp(SoonHttpCase):
         self.refresh()
         self.assertFalse(other.cart_recovery_opt_out)
         self.assertFalse(self.guest.cart_recovery_opt_out)
+
+    def test_portal_user_cannot_forge_an_unsubscribe_link(self):
+        other = self.env["res.partner"].create({"name": "Victim", "email": "victim@example.com"})
+        with self.assertRaises(AccessError):
+            other.sudo(self.stranger).get_cart_recovery_unsubscribe_url()
+        self.assertIn("/shop/cart/unsubscribe/%d/" % other.id, other.get_cart_recovery_unsubscribe_url())
 
     # --------------------------------------------------------------- dashboard
     def test_website_dashboard_figures(self):
