@@ -33,11 +33,11 @@ class TestInstall(unittest.TestCase):
         """A shop running website_sale (with demo data) installs the three add-ons
         with the Apps menu's button (button_immediate_install)."""
         db = "soon_apps_%s" % uuid.uuid4().hex[:8]
-        odoo = [os.path.join(os.path.dirname(sys.executable), "soon-odoo"),
-                "--data-dir=" + os.path.join(ROOT, ".soon", "data"), "-d", db, "--log-level=warn"]
+        command = os.path.join(os.path.dirname(sys.executable), "soon-odoo")
+        options = ["--data-dir=" + os.path.join(ROOT, ".soon", "data"), "-d", db, "--log-level=warn"]
         subprocess.run(["createdb", db], check=True)
         try:
-            subprocess.run(odoo + ["-i", "website_sale", "--stop-after-init"], check=True,
+            subprocess.run([command] + options + ["-i", "website_sale", "--stop-after-init"], check=True,
                            capture_output=True, timeout=1200)
             script = (
                 "Module = env['ir.module.module']\n"
@@ -46,7 +46,8 @@ class TestInstall(unittest.TestCase):
                 "env.cr.commit()\n"
                 "print('STATES', sorted(Module.search([('name', 'in', %r)]).mapped(lambda m: (m.name, m.state))))\n"
                 % (list(ADDONS), list(ADDONS)))
-            result = subprocess.run(odoo + ["shell"], input=script, text=True,
+            # Odoo 11 wants the sub-command first
+            result = subprocess.run([command, "shell"] + options, input=script, text=True,
                                     capture_output=True, timeout=1800)
             self.assertIn("STATES", result.stdout, result.stderr[-3000:])
             states = dict(ast.literal_eval(result.stdout.split("STATES", 1)[1].strip().splitlines()[0]))
