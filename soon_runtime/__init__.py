@@ -21,6 +21,6 @@ def install():
     if _installed:
         return
     _installed = True
-    from . import fixes_stdlib, fixes_odoo  # noqa: F401  (registration side effect)
+    from . import fixes_odoo, fixes_stdlib  # noqa: F401  (registration side effect)
 
     _registry.register_all()

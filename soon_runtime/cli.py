@@ -10,7 +10,6 @@ import soon_runtime
 
 def main(argv=None):
     soon_runtime.install()
-    import odoo
     from odoo.cli.command import main as odoo_main
 
     if argv is not None:

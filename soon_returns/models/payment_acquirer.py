@@ -77,6 +77,8 @@ class PaymentAcquirer(models.Model):
     @api.onchange("provider")
     def _onchange_provider_refund_support(self):
         self.refund_support = self._get_refund_capability(self.provider)
+        if self.provider == "soon_demo":
+            self.view_template_id = self._get_soon_demo_button()
 
     # ------------------------------------------------------------------
     # CRUD
@@ -85,11 +87,18 @@ class PaymentAcquirer(models.Model):
     def create(self, vals):
         provider = vals.get("provider") or self.default_get(["provider"]).get("provider")
         vals.setdefault("refund_support", self._get_refund_capability(provider))
-        if provider == "soon_demo" and not vals.get("view_template_id"):
-            template = self.env.ref("soon_returns.soon_demo_acquirer_button", raise_if_not_found=False)
-            if template:
-                vals["view_template_id"] = template.id
+        if provider == "soon_demo":
+            # the generic button (the field's default) lacks the demo form's signature
+            default_button = self._get_default_view_template_id()
+            if vals.get("view_template_id") in (None, False, default_button.id if default_button else False):
+                vals["view_template_id"] = self._get_soon_demo_button().id or vals.get("view_template_id")
         return super().create(vals)
+
+    @api.model
+    def _get_soon_demo_button(self):
+        return (
+            self.env.ref("soon_returns.soon_demo_acquirer_button", raise_if_not_found=False) or self.env["ir.ui.view"]
+        )
 
     # ------------------------------------------------------------------
     # Refund capability

@@ -140,6 +140,17 @@ class TestDemoRefunds(RefundsCase):
         with self.assertRaises(ValidationError):
             self.demo.environment = "prod"
 
+    def test_demo_acquirer_gets_its_payment_form(self):
+        button = self.env.ref("soon_returns.soon_demo_acquirer_button")
+        self.assertEqual(self.demo.view_template_id, button)
+        # created from the form, which proposes the generic button
+        Acquirer = self.env["payment.acquirer"]
+        values = Acquirer.default_get(["view_template_id"])
+        self.assertTrue(values["view_template_id"])
+        other = Acquirer.create(dict(values, name="Demo 2", provider="soon_demo"))
+        self.assertEqual(other.view_template_id, button)
+        self.assertEqual(other.refund_support, "full_and_partial")
+
     def test_order_invoice_is_refunded_with_odoo_refund(self):
         invoice = self.env["account.invoice"].browse(self.order.action_invoice_create())
         invoice.action_invoice_open()
