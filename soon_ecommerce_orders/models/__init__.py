@@ -7,6 +7,7 @@ from . import (
     mail_compose_message,
     payment_transaction,
     res_config_settings,
+    res_lang,
     res_partner,
     sale_order,
     website,

@@ -160,7 +160,9 @@ class SaleOrder(models.Model):
             ("state", "=", "draft"),
             ("cart_last_activity", "<=", limit),
             ("partner_id", "!=", self.env.ref("base.public_partner").id),
-            ("order_line", "!=", False),
+            # a semi-join, not Odoo's ``order_line != False`` (which reads every
+            # order id that has a line into Python and sends them back as a list)
+            ("id", "inselect", ("SELECT order_id FROM sale_order_line", [])),
         ]
 
     @api.model

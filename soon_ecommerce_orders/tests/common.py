@@ -5,6 +5,17 @@ from lxml import html
 
 from odoo.tests import common
 
+from odoo.addons.soon_ecommerce_orders.models.res_config_settings import PARAMS
+
+#: checkout and unpaid-order settings that the demo shop switches on
+DEMO_SETTINGS = ("terms_required", "unpaid_reminder_days", "unpaid_cancel_days")
+
+
+def reset_shop_settings(env):
+    """Start from the add-on's defaults: the demo shop turns several settings on."""
+    params = env["ir.config_parameter"].sudo()
+    for name in DEMO_SETTINGS:
+        params.set_param(PARAMS[name][0], False)
 
 
 class EcommerceOrdersCase(common.SavepointCase):
@@ -13,6 +24,7 @@ class EcommerceOrdersCase(common.SavepointCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        reset_shop_settings(cls.env)
         cls.website = cls.env.ref("website.default_website")
         cls.website_team = cls.env.ref("sales_team.salesteam_website_sales")
         cls.product = cls.env["product.product"].create({

@@ -11,7 +11,7 @@ from soon_runtime.testing import SoonHttpCase
 from ..controllers.main import SoonWebsiteSale
 from ..models import sale_order as sale_order_module
 from ..models import website as website_module
-from .common import csrf_token, form_errors
+from .common import csrf_token, form_errors, reset_shop_settings
 
 
 @common.at_install(False)
@@ -21,6 +21,7 @@ class TestCheckoutHttp(SoonHttpCase):
     def setUp(self):
         super().setUp()
         env = self.env
+        reset_shop_settings(env)
         self.website = env.ref("website.default_website")
         self.team = env.ref("sales_team.salesteam_website_sales")
         self.seller = env["res.users"].with_context(no_reset_password=True).create({
