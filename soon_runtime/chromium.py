@@ -291,8 +291,8 @@ class Chromium:
                 lower = line.lower()
                 if lower.startswith(("error", "server application error")):
                     # a bare 'error' (QUnit's verdict) says nothing: show what preceded it
-                    raise BrowserError("\n".join([line] + ["  previous console line: " + l
-                                                            for l in self._recent]))
+                    raise BrowserError("\n".join([line] + ["  previous console line: " + recent
+                                                            for recent in self._recent]))
                 self._recent = (self._recent + [line[:500]])[-8:]
                 if lower.startswith("warning") or params.get("type") == "warning":
                     self.logger.warning(line)

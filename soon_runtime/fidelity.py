@@ -292,8 +292,10 @@ def _table(rows, first_header):
     headers = (first_header, "run", "failures", "errors", "skipped", "browser skips")
     body = [[name] + [str(counts[c]) for c in _COLUMNS] for name, counts in rows]
     widths = [max(len(r[i]) for r in [list(headers)] + body) for i in range(len(headers))]
-    line = lambda cells: "| " + " | ".join(
-        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+    def line(cells):
+        return "| " + " | ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+
     out = [line(headers), "|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":"
                                          for i, w in enumerate(widths)) + "|"]
     out += [line(r) for r in body]
@@ -343,7 +345,7 @@ def report(runs, targets):
         for other, ocounts in run["modules"].items():
             if other != module:
                 other_rows.append(("%s (in -i %s)" % (other, module), ocounts))
-        for name, item in run["modules"].items():
+        for item in run["modules"].values():
             for problem in item["problems"]:
                 problems.append("- [-i %s] %s %s: %s" % (
                     module, problem["kind"], problem["test"], _verdict(problem["text"])[:300]))

@@ -329,7 +329,7 @@ def test_file_namespace_packages(module):
     def load_test_file_py(registry, test_file):
         # Locate python module based on its filename and run the tests
         test_path, _ = os.path.splitext(os.path.abspath(test_file))
-        for mod_name, mod_mod in list(sys.modules.items()):
+        for mod_mod in list(sys.modules.values()):
             if mod_mod:
                 mod_path, _ = os.path.splitext(getattr(mod_mod, '__file__', None) or '')
                 if test_path == mod_path:

@@ -5,7 +5,7 @@ from lxml import html
 
 from odoo.tests import common
 
-from odoo.addons.soon_ecommerce_orders.models.res_config_settings import PARAMS
+from ..models.res_config_settings import PARAMS
 
 #: checkout and unpaid-order settings that the demo shop switches on
 DEMO_SETTINGS = ("terms_required", "unpaid_reminder_days", "unpaid_cancel_days")

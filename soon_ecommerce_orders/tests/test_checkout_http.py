@@ -4,6 +4,7 @@ numbers, terms acceptance, payment methods, query budget."""
 import contextlib
 from unittest.mock import patch
 
+from odoo.exceptions import ValidationError
 from odoo.tests import common
 
 from soon_runtime.testing import SoonHttpCase
@@ -115,7 +116,7 @@ class TestCheckoutHttp(SoonHttpCase):
         Website = self.env["website"]
         self.assertFalse(Website._is_valid_salesperson(self.env.ref("base.public_user")))
         self.assertFalse(Website._is_valid_salesperson(self.portal_user))
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self.website.salesperson_id = self.portal_user
         self.seller.active = False
         self.portal_user.partner_id.user_id = self.portal_user  # a customer as their own salesperson

@@ -1,7 +1,6 @@
 # -*- coding: utf-8 -*-
 """eCommerce status, payment status and the working lists (filters)."""
 from datetime import datetime, timedelta
-
 from unittest.mock import patch
 
 from odoo import fields
