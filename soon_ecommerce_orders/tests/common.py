@@ -2,7 +2,6 @@
 import re
 
 from lxml import html
-
 from odoo.tests import common
 
 from ..models.res_config_settings import PARAMS
