@@ -231,7 +231,8 @@ class SaleOrder(models.Model):
                 "checkout_date", "website_order = true AND state = 'sent'"),
         }
         for name, (column, where) in indexes.items():
-            self.env.cr.execute(
+            # identifiers and predicates are the constants above
+            self.env.cr.execute(  # pylint: disable=sql-injection
                 "CREATE INDEX IF NOT EXISTS %s ON sale_order (%s) WHERE %s" % (name, column, where))
         # Odoo 11 does not index payment_transaction.sale_order_id: the reminder job
         # (and every read of an order's transactions) looks transactions up by order
