@@ -259,6 +259,28 @@ class TestShippedEmail(DeliveryFlowCase):
         self.assertIn("đã được giao cho đơn vị vận chuyển", mail.subject)
         self.assertIn("Xin chào Khach Hang", mail.body_html)
 
+    def test_one_batch_many_languages(self):
+        """Odoo 11's generate_email renders a batch in its first record's language."""
+        if not self.env["res.lang"].search([("code", "=", "vi_VN")]):
+            self.skipTest("Vietnamese is not loaded in this database")
+        english = self._create_partner(name="Jane Buyer", email="jane@example.com", lang="en_US")
+        vietnamese = self._create_partner(name="Khach Hang", email="khach@example.com", lang="vi_VN")
+        deliveries = self.env["stock.picking"]
+        for partner in (english, vietnamese, english):
+            order, delivery = self._ship_one_step([(self.tea_set, 1)], partner=partner)
+            self._validate_standard(delivery)
+            deliveries |= delivery
+
+        mails = self._shipped_mails(deliveries)
+
+        self.assertEqual(len(mails), 3)
+        for delivery in deliveries:
+            mail = mails.filtered(lambda m, d=delivery: m.res_id == d.id)
+            if delivery.partner_id == vietnamese:
+                self.assertIn("đã được giao cho đơn vị vận chuyển", mail.subject)
+            else:
+                self.assertIn("has been shipped", mail.subject)
+
     def test_settings_store_on_the_company_and_require_a_template(self):
         template = self.env.ref("soon_delivery_flow.mail_template_delivery_shipped")
         # the settings form writes through its related fields
