@@ -12,6 +12,7 @@
 """
 import contextlib
 import os
+import time
 
 import odoo
 from odoo import api
@@ -105,6 +106,21 @@ class SoonHttpCase(common.HttpCase):
         session.context["uid"] = uid
         session._fix_lang(session.context)
         odoo.http.root.session_store.save(session)
+
+
+def wait_for_lock_waiter(registry, timeout=30):
+    """Block until a transaction of the database waits on a lock (the second of
+    two concurrent requests reached the row lock the first one holds); False
+    after ``timeout`` seconds. Concurrency tests wait on this, never on time."""
+    deadline = time.monotonic() + timeout
+    with registry.cursor() as cr:
+        while time.monotonic() < deadline:
+            cr.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cr.fetchone()[0]:
+                return True
+            cr.rollback()
+            time.sleep(0.01)
+    return False
 
 
 class BrowserErrors(AssertionError):

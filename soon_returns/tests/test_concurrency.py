@@ -8,7 +8,6 @@ therefore committed (on a test database that is dropped after the run).
 """
 
 import threading
-import time
 import uuid
 
 import odoo
@@ -16,6 +15,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tests import common
 from psycopg2 import OperationalError
+
+from soon_runtime.testing import wait_for_lock_waiter
 
 from ..models.return_request import ReturnRequestError
 
@@ -106,18 +107,6 @@ class TestConcurrentSubmissions(common.BaseCase):
             )
             return cr.fetchone()
 
-    def _wait_for_lock_waiter(self):
-        """Block until some transaction waits on a row lock (the second submission)."""
-        deadline = time.monotonic() + WAIT
-        with self.registry.cursor() as cr:
-            while time.monotonic() < deadline:
-                cr.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-                if cr.fetchone()[0]:
-                    return True
-                cr.rollback()
-                time.sleep(0.01)
-        return False
-
     def test_second_submission_waits_for_the_lock_then_is_refused(self):
         first, second = {}, {}
         first_created, release = threading.Event(), threading.Event()
@@ -132,7 +121,7 @@ class TestConcurrentSubmissions(common.BaseCase):
         # the first request exists but is not committed; the second one starts now
         thread_b = threading.Thread(target=self._submit, args=(2, second))
         thread_b.start()
-        blocked = self._wait_for_lock_waiter()
+        blocked = wait_for_lock_waiter(self.registry, WAIT)
         release.set()
         thread_a.join(WAIT)
         thread_b.join(WAIT)

@@ -7,7 +7,6 @@ dispatcher does, so the data is committed; the tests undo it afterwards
 (cancelled accounting, cancelled order)."""
 
 import threading
-import time
 import uuid
 
 import odoo
@@ -16,6 +15,8 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tests import common
 from psycopg2 import OperationalError
+
+from soon_runtime.testing import wait_for_lock_waiter
 
 WAIT = 30  # seconds: upper bound only, the tests wait on events, not on time
 
@@ -115,17 +116,6 @@ class TestConcurrentRefunds(common.BaseCase):
             )
             return refunded, count, cr.fetchone()[0]
 
-    def _wait_for_lock_waiter(self):
-        deadline = time.monotonic() + WAIT
-        with self.registry.cursor() as cr:
-            while time.monotonic() < deadline:
-                cr.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-                if cr.fetchone()[0]:
-                    return True
-                cr.rollback()
-                time.sleep(0.01)
-        return False
-
     def test_second_full_refund_waits_then_is_refused(self):
         first, second = {}, {}
         first_done, release = threading.Event(), threading.Event()
@@ -140,7 +130,7 @@ class TestConcurrentRefunds(common.BaseCase):
         # the first refund is made but not committed; the second click comes now
         thread_b = threading.Thread(target=self._refund, args=(100.0, second))
         thread_b.start()
-        blocked = self._wait_for_lock_waiter()
+        blocked = wait_for_lock_waiter(self.registry, WAIT)
         release.set()
         thread_a.join(WAIT)
         thread_b.join(WAIT)
