@@ -64,6 +64,9 @@ class SaleOrder(models.Model):
          ("paid", "Paid"), ("refunded", "Refunded")],
         string="Payment Status", compute="_compute_payment_status", store=True,
         readonly=True, copy=False, track_visibility="onchange")
+    has_order_lines = fields.Boolean(
+        "Has Lines", compute="_compute_has_order_lines", search="_search_has_order_lines",
+        help="The order or cart holds at least one line.")
     is_unpaid_order = fields.Boolean(
         "Unpaid Order", compute="_compute_is_unpaid_order", search="_search_is_unpaid_order",
         help="Checkout done, payment not received.")
@@ -132,15 +135,33 @@ class SaleOrder(models.Model):
     def _search_is_paid_not_confirmed(self, operator, value):
         return self._boolean_search(self._paid_not_confirmed_domain(), operator, value)
 
-    @staticmethod
-    def _boolean_search(domain, operator, value):
+    @api.depends("order_line")
+    def _compute_has_order_lines(self):
+        for order in self:
+            order.has_order_lines = bool(order.order_line)
+
+    def _search_has_order_lines(self, operator, value):
+        """A semi-join in SQL, not Odoo's ``order_line != False``, which reads the
+        id of every order that has a line into Python and sends them back as a list."""
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search operator."))
+        positive = (operator == "=") == bool(value)
+        return [("id", "inselect" if positive else "not inselect",
+                 ("SELECT order_id FROM sale_order_line WHERE order_id IS NOT NULL", ()))]
+
+    def _boolean_search(self, domain, operator, value):
         if operator not in ("=", "!="):
             raise UserError(_("Unsupported search operator."))
         # Odoo 11 inserts a search method's domain as is: it must be normalized
         domain = expression.normalize_domain(domain)
         if (operator == "=") == bool(value):
             return domain
-        return expression.distribute_not(["!"] + domain)
+        # the exact complement: negating each leaf would drop the rows where a
+        # compared column is NULL from both sets (Odoo 11's own bug here)
+        query = self._where_calc(domain)
+        from_clause, where_clause, params = query.get_sql()
+        subquery = "SELECT %s.id FROM %s WHERE %s" % (self._table, from_clause, where_clause or "TRUE")
+        return [("id", "not inselect", (subquery, tuple(params)))]
 
     # ---------------------------------------------------------------- searches
     def _search_abandoned_cart(self, operator, value):
@@ -160,9 +181,7 @@ class SaleOrder(models.Model):
             ("state", "=", "draft"),
             ("cart_last_activity", "<=", limit),
             ("partner_id", "!=", self.env.ref("base.public_partner").id),
-            # a semi-join, not Odoo's ``order_line != False`` (which reads every
-            # order id that has a line into Python and sends them back as a list)
-            ("id", "inselect", ("SELECT order_id FROM sale_order_line", [])),
+            ("has_order_lines", "=", True),
         ]
 
     @api.model

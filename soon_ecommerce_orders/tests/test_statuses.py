@@ -106,6 +106,18 @@ class TestStatuses(EcommerceOrdersCase):
         self.assertEqual(Order.search([("is_abandoned_cart", "!=", True), ("id", "=", old.id)]), Order)
         self.assertTrue(old.is_abandoned_cart)
         self.assertFalse(recent.is_abandoned_cart)
+        # "= False" is the exact complement, rows with NULL columns included
+        # (negating each leaf would lose the cart with no recorded activity)
+        no_activity = self.make_order()
+        self.env.cr.execute("UPDATE sale_order SET cart_last_activity = NULL WHERE id = %s", [no_activity.id])
+        no_activity.invalidate_cache()
+        carts = old | recent | public | empty | no_activity
+        yes = Order.search([("is_abandoned_cart", "=", True), ("id", "in", carts.ids)])
+        no = Order.search([("is_abandoned_cart", "=", False), ("id", "in", carts.ids)])
+        self.assertEqual(yes, old)
+        self.assertEqual(no, carts - old)
+        self.assertEqual(Order.search([("has_order_lines", "=", False), ("id", "in", carts.ids)]), empty)
+        self.assertEqual(Order.search([("has_order_lines", "!=", False), ("id", "in", carts.ids)]), carts - empty)
         params.set_param("website_sale.cart_abandoned_delay", "3.0")
         self.assertIn(recent, Order.search([("is_abandoned_cart", "=", True)]))
 
