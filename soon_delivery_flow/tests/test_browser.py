@@ -145,6 +145,7 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         flagged = self._delivery(self.order_phone)
         self.assertTrue(flagged.label_phone_invalid)
         self.authenticate("admin", "admin")
+        settings = self.env.ref("stock.action_stock_config_settings")
         with browser(self.base_url, self.session_id, viewport=(900, 1100)) as (page, errors):
             # the label as HTML (the PDF is the same page through wkhtmltopdf)
             page.goto("%s/report/html/soon_delivery_flow.report_shipping_label/%d" % (self.base_url, delivery.id))
@@ -158,24 +159,24 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
             self.assertIn("call after 6pm", page.inner_text(".o_soon_phone_warning"))
             screenshot(page, "soon_delivery_flow_phone_check")
 
-            settings = self.env.ref("stock.action_stock_config_settings")
             page.goto("%s/web#action=%d" % (self.base_url, settings.id))
             page.wait_for_selector("#shipped_email_setting")
             page.locator("#shipped_email_setting").scroll_into_view_if_needed()
             self.assertIn("Email Confirmation When the Delivery Is Done", page.inner_text("#shipped_email_setting"))
             screenshot(page, "soon_delivery_flow_settings")
 
-            # the customer's email, as queued
-            mail = self.env["mail.mail"].search([
-                ("model", "=", "stock.picking"), ("res_id", "=", delivery.id)])
-            self.assertEqual(len(mail), 1)
+            # the customer's email, as queued (the web client may still be polling)
+            with self.locked() as env:
+                mail = env["mail.mail"].search([("model", "=", "stock.picking"), ("res_id", "=", delivery.id)])
+                self.assertEqual(len(mail), 1)
+                subject, body_html = mail.subject, mail.body_html
             page.set_content("<html><body style='background:#f0f0f0;padding:24px'>"
                              "<div style='background:#fff;max-width:640px;margin:auto;padding:24px'>"
                              "<h3 style='font-family:Arial'>%s</h3>%s</div></body></html>"
-                             % (mail.subject, mail.body_html))
+                             % (subject, body_html))
             screenshot(page, "soon_delivery_flow_email")
             self.assertEqual(errors, [])
-        body = lxml_html.fromstring(mail.body_html).text_content()
+        body = lxml_html.fromstring(body_html).text_content()
         self.assertIn("Ceramic Tea Set", body)
 
     def test_result_in_vietnamese(self):
