@@ -143,30 +143,10 @@ def prepare_data(args, run_tag):
     return registry, customers, reason
 
 
-# Odoo 11's prefork workers call resource.setrlimit() with a float CPU time,
-# which Python 3.11 refuses (TypeError: every worker dies at its first
-# request).  Until soon_runtime fixes it, the benchmark starts the server
-# through this launcher that rounds the limits (forked workers and the
-# longpolling process inherit it).
-LAUNCHER = """import resource, sys
-_setrlimit = resource.setrlimit
-resource.setrlimit = lambda which, limits: _setrlimit(which, tuple(int(v) for v in limits))
-from soon_runtime.cli import main
-sys.exit(main())
-"""
-
-
-def server_command():
-    path = os.path.join(ROOT, ".soon", "bench_odoo_launcher.py")
-    with open(path, "w") as launcher:
-        launcher.write(LAUNCHER)
-    return [sys.executable, path]
-
-
 def start_server(args, port):
     log = open(os.path.join(ROOT, ".soon", "bench_returns_server.log"), "w")
     proc = subprocess.Popen(
-        server_command()
+        [os.path.join(os.path.dirname(sys.executable), "soon-odoo")]  # rlimits: runtime fix rlimit_integers
         + odoo_args(args)
         + [
             "--workers=%d" % args.workers,

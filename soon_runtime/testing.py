@@ -115,7 +115,9 @@ def wait_for_lock_waiter(registry, timeout=30):
     deadline = time.monotonic() + timeout
     with registry.cursor() as cr:
         while time.monotonic() < deadline:
-            cr.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            # this database only: other test runs may share the server
+            cr.execute("""SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                           WHERE NOT l.granted AND a.datname = current_database()""")
             if cr.fetchone()[0]:
                 return True
             cr.rollback()

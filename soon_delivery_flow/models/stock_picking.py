@@ -274,14 +274,8 @@ class StockPicking(models.Model):
         Mail = self.env["mail.mail"]
         Attachment = self.env["ir.attachment"]
         mails = Mail
-        # Odoo 11's generate_email groups records by template *record*, so a batch
-        # is rendered in the first record's language: render one language at a time
-        ids_by_lang = {}
-        for res_id, lang_template in template.get_email_template(self.ids).items():
-            ids_by_lang.setdefault(lang_template._context.get("lang"), []).append(res_id)
-        values_by_id = {}
-        for lang, ids in ids_by_lang.items():
-            values_by_id.update(template.with_context(lang=lang).generate_email(ids))
+        # one language at a time: soon_ecommerce_orders' mail.template.generate_email
+        values_by_id = template.generate_email(self.ids)
         for picking in self:
             values = dict(values_by_id[picking.id])
             values["recipient_ids"] = [(4, pid) for pid in values.get("partner_ids", [])]

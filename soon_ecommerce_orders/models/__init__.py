@@ -5,6 +5,7 @@ from . import (
     cart_recovery_report,
     cart_recovery_step,
     mail_compose_message,
+    mail_template,
     payment_transaction,
     res_config_settings,
     res_lang,

@@ -14,8 +14,7 @@ class CartRecoveryReminder(models.Model):
         "sale.order", "Cart", required=True, readonly=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index=True, ondelete="set null")
     email = fields.Char("Sent To", readonly=True)
-    company_id = fields.Many2one("res.company", "Company", readonly=True, index=True,
-                                 default=lambda self: self.env.user.company_id)
+    company_id = fields.Many2one("res.company", "Company", readonly=True, index=True)
     user_id = fields.Many2one(related="order_id.user_id", readonly=True, string="Salesperson")
     order_state = fields.Selection(related="order_id.state", readonly=True, string="Order Status")
     step = fields.Integer("Reminder Number", required=True, readonly=True, group_operator="max",

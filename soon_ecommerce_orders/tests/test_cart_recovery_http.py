@@ -180,6 +180,17 @@ class TestCartRecoveryHttp(SoonHttpCase):
             other.sudo(self.stranger).get_cart_recovery_unsubscribe_url()
         self.assertIn("/shop/cart/unsubscribe/%d/" % other.id, other.get_cart_recovery_unsubscribe_url())
 
+    def test_salesperson_without_contact_rights_gets_the_link(self):
+        """A salesperson sending the reminder by hand renders the link, even
+        without the right to edit contacts."""
+        seller = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Plain Seller", "login": "soon_plain_seller", "email": "plain.seller@example.com",
+            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+        })
+        self.assertFalse(seller.has_group("base.group_partner_manager"))
+        url = self.guest.sudo(seller).get_cart_recovery_unsubscribe_url()
+        self.assertIn("/shop/cart/unsubscribe/%d/" % self.guest.id, url)
+
     # --------------------------------------------------------------- dashboard
     def test_website_dashboard_figures(self):
         cart = self.cart_of(self.guest)

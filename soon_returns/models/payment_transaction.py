@@ -121,8 +121,10 @@ class PaymentTransaction(models.Model):
         copy=False,
         help="The provider could not be reached or was unavailable: send the same attempt again.",
     )
-    refund_invoice_id = fields.Many2one("account.invoice", string="Credit Note", readonly=True, copy=False)
-    refund_payment_id = fields.Many2one("account.payment", readonly=True, copy=False, ondelete="set null")
+    # indexed: every posted, cancelled or deleted payment looks up its refunds
+    refund_invoice_id = fields.Many2one("account.invoice", string="Credit Note", readonly=True, copy=False, index=True)
+    refund_payment_id = fields.Many2one(
+        "account.payment", readonly=True, copy=False, ondelete="set null", index=True)
     refund_return_request_id = fields.Many2one(
         "return.request", string="Return Request", readonly=True, copy=False, index=True
     )
@@ -787,6 +789,21 @@ class PaymentTransaction(models.Model):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
         message = "%s|%.2f|%s" % (reference, float(amount or 0.0), currency_name)
         return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+    @api.multi
+    def _soon_demo_form_data(self, outcome="done"):
+        """What the demo payment page posts back for this transaction, signed
+        (without ``outcome``: what the checkout form posts to the page)."""
+        self.ensure_one()
+        data = {
+            "reference": self.reference,
+            "amount": str(self.amount),
+            "currency": self.currency_id.name,
+            "signature": self._soon_demo_signature(self.reference, self.amount, self.currency_id.name),
+        }
+        if outcome:
+            data["outcome"] = outcome
+        return data
 
     @api.model
     def _soon_demo_form_get_tx_from_data(self, data):

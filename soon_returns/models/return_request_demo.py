@@ -61,16 +61,7 @@ class ReturnRequest(models.Model):
             return self.env["payment.transaction"]
         Tx = self.env["payment.transaction"]
         tx = Tx._check_or_create_sale_tx(order, acquirer)
-        Tx.form_feedback(
-            {
-                "reference": tx.reference,
-                "amount": str(tx.amount),
-                "currency": tx.currency_id.name,
-                "signature": Tx._soon_demo_signature(tx.reference, tx.amount, tx.currency_id.name),
-                "outcome": "done",
-            },
-            "soon_demo",
-        )
+        Tx.form_feedback(tx._soon_demo_form_data(), "soon_demo")
         return tx
 
     @api.model

@@ -45,8 +45,9 @@ class ReturnsDataMixin:
         self.customer = self._make_portal_user("Returns Customer", "ret_customer")
         self.stranger = self._make_portal_user("Returns Stranger", "ret_stranger")
 
-    def _make_portal_user(self, name, login):
-        user = (
+    def _make_user(self, name, login, *groups):
+        """A user whose password is its login, in the given groups (xml ids)."""
+        return (
             self.env["res.users"]
             .with_context(no_reset_password=True)
             .create(
@@ -55,12 +56,14 @@ class ReturnsDataMixin:
                     "login": login,
                     "password": login,
                     "email": "%s@example.com" % login,
-                    "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                    "lang": "en_US",
+                    "groups_id": [(6, 0, [self.env.ref(group).id for group in groups])],
                 }
             )
         )
-        user.partner_id.lang = "en_US"
-        return user
+
+    def _make_portal_user(self, name, login):
+        return self._make_user(name, login, "base.group_portal")
 
     def _delivered_order(self, partner, products, delivered_days_ago=1):
         """A confirmed website order whose delivery was validated ``days`` ago."""
@@ -149,19 +152,7 @@ class RefundsDataMixin(ReturnsDataMixin):
         )
 
     def _make_internal_user(self, name, login, group):
-        return (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": name,
-                    "login": login,
-                    "password": login,
-                    "email": "%s@example.com" % login,
-                    "groups_id": [(6, 0, [self.env.ref(group).id, self.env.ref("base.group_user").id])],
-                }
-            )
-        )
+        return self._make_user(name, login, group, "base.group_user")
 
     def _paid_order(self, partner, lines, acquirer=None, pricelist=None, deliver=False):
         """A website order paid through ``acquirer`` (the demo one by default).
@@ -186,16 +177,7 @@ class RefundsDataMixin(ReturnsDataMixin):
         Tx = self.env["payment.transaction"]
         tx = Tx._check_or_create_sale_tx(order, acquirer)
         if acquirer.provider == "soon_demo":
-            Tx.form_feedback(
-                {
-                    "reference": tx.reference,
-                    "amount": str(tx.amount),
-                    "currency": tx.currency_id.name,
-                    "signature": Tx._soon_demo_signature(tx.reference, tx.amount, tx.currency_id.name),
-                    "outcome": "done",
-                },
-                "soon_demo",
-            )
+            Tx.form_feedback(tx._soon_demo_form_data(), "soon_demo")
         else:
             tx.write({"state": "done", "acquirer_reference": "ch_test_%s" % tx.id})
             order.action_confirm()

@@ -29,13 +29,7 @@ class TestDemoPaymentPage(RefundsDataMixin, SoonHttpCase):
         )
         Tx = self.env["payment.transaction"]
         self.tx = Tx._check_or_create_sale_tx(self.order, self.demo)
-        self.form = {
-            "reference": self.tx.reference,
-            "amount": str(self.tx.amount),
-            "currency": self.tx.currency_id.name,
-            "signature": Tx._soon_demo_signature(self.tx.reference, self.tx.amount, self.tx.currency_id.name),
-            "return_url": "/shop/payment/validate",
-        }
+        self.form = dict(self.tx._soon_demo_form_data(outcome=None), return_url="/shop/payment/validate")
 
     def _post(self, url, data):
         self.sync()

@@ -130,12 +130,15 @@ class PaymentRefundWizard(models.TransientModel):
     def action_refund(self):
         self.ensure_one()
         manual = self.method == "manual" and not self.retry_transaction_id
-        amount = self.amount
-        if not self.can_edit_amount:
+        if self.return_request_id:
+            amount = None  # the returned lines' value, computed by the refund itself
+        elif self.can_edit_amount:
+            amount = self.amount
+        else:
             # shown read-only: what the server computes, not what the browser sent
-            amount = self._get_default_amount(self.transaction_id, self.return_request_id, self.retry_transaction_id)
+            amount = self._get_default_amount(self.transaction_id, None, self.retry_transaction_id)
         refund = self.transaction_id._refund(
-            amount=None if self.return_request_id else amount,
+            amount=amount,
             return_request=self.return_request_id or None,
             manual=manual,
             journal=self.journal_id if manual else None,
