@@ -68,6 +68,98 @@ def safe_eval_opcodes(module):
     module._SAFE_OPCODES.update(const | expr | safe)
 
 
+#: attribute names safe_eval (and QWeb, which shares its name check) refuses on
+#: top of Odoo 11's list.  Frames and what leads to them, as later Odoo versions
+#: refuse them, plus ``f_back`` (a frame's caller, i.e. Odoo's own stack);
+#: ``format``/``format_map``: ``str.format`` resolves ``{0.__globals__[x]}``
+#: fields with the real ``getattr``/``getitem``, out of reach of the name
+#: check, so the method may not be named at all (``'%s' % x`` and f-strings,
+#: whose fields are compiled and checked, stay allowed).
+SAFE_EVAL_UNSAFE_ATTRIBUTES = (
+    "f_back", "f_builtins", "f_code", "f_globals", "f_locals", "f_trace", "f_generator",
+    "func_code", "func_globals",
+    "co_code", "_co_code_adaptive",
+    "mro",
+    "tb_frame", "tb_next",
+    "gi_code", "gi_frame", "gi_yieldfrom",
+    "cr_await", "cr_code", "cr_frame", "cr_origin",
+    "ag_await", "ag_code", "ag_frame",
+    "format", "format_map",
+)
+
+
+@fix("odoo.tools.safe_eval")
+def safe_eval_unsafe_attributes(module):
+    """Not a Python 3.11 incompatibility: a sandbox escape.  safe_eval's name
+    check (``assert_no_dunder_name``, also used by QWeb) stops ``x.__globals__``
+    but not ``'{0.browse.__globals__[config].options[admin_passwd]}'.format(fn)``
+    (nor ``format_map``): ``str.format`` walks the field with Python's own
+    getattr, so any user who can write a server action, a domain or a QWeb view
+    reads the master password, and from there anything.  Python 3.5+ also
+    gives coroutines and async generators their frame (``cr_frame``,
+    ``ag_frame``): an ``async def`` in a server action reaches ``f_back`` and
+    Odoo's stack.  The list of refused names is extended in place (the module
+    reads it at every check) with the frame attributes later Odoo versions
+    refuse, ``f_back``, and ``format``/``format_map``."""
+    names = module._UNSAFE_ATTRIBUTES
+    names.extend(name for name in SAFE_EVAL_UNSAFE_ATTRIBUTES if name not in names)
+
+
+def _sandboxed_str_format(env, value):
+    """``value`` routed through ``env.format_string`` if it is a str ``format``
+    or ``format_map`` method (bound or taken from the class), else None."""
+    import types
+
+    name = getattr(value, "__name__", None)
+    if name not in ("format", "format_map"):
+        return None
+    if isinstance(value, (types.MethodType, types.BuiltinMethodType)):
+        bound = getattr(value, "__self__", None)
+        if not isinstance(bound, str):
+            return None
+
+        def format_bound(*args, **kwargs):
+            return env.format_string(bound, args, kwargs, value)
+
+        return format_bound
+    if isinstance(value, types.MethodDescriptorType) and issubclass(value.__objclass__, str):
+        def format_unbound(*args, **kwargs):
+            if not args or not isinstance(args[0], value.__objclass__):
+                raise TypeError("%s.%s() needs a string first" % (value.__objclass__.__name__, name))
+            return env.format_string(args[0], args[1:], kwargs, value)
+
+        return format_unbound
+    return None
+
+
+@fix("jinja2.sandbox")
+def jinja_sandbox_str_format(module):
+    """Not a Python 3.11 incompatibility: a sandbox escape in the Jinja2 2.11
+    that Odoo 11 needs (<3).  Its sandbox checks ``"...".format(x)`` only when
+    the template calls the bound method directly; ``str.format('{0.__globals__
+    [tools].config.options[admin_passwd]}', format_date)`` (``str`` is a global
+    of Odoo's mail templates) or ``map('...'.format, [format_date])`` runs
+    Python's own formatter, so any employee who can write a mail template or
+    compose a mass mailing reads the master password.  As Jinja 3.1.5 does
+    (CVE-2024-56326), every ``format``/``format_map`` method of a string that
+    sandboxed code gets by attribute or item access is wrapped so that it
+    formats through the sandbox's formatter."""
+    cls = module.SandboxedEnvironment
+    original_getattr, original_getitem = cls.getattr, cls.getitem
+
+    @functools.wraps(original_getattr)
+    def getattr(self, obj, attribute):
+        value = original_getattr(self, obj, attribute)
+        return _sandboxed_str_format(self, value) or value
+
+    @functools.wraps(original_getitem)
+    def getitem(self, obj, argument):
+        value = original_getitem(self, obj, argument)
+        return _sandboxed_str_format(self, value) or value
+
+    cls.getattr, cls.getitem = getattr, getitem
+
+
 # --------------------------------------------------------------------------
 # QWeb
 # --------------------------------------------------------------------------

@@ -121,3 +121,108 @@ class TestSafeEval(TransactionCase):
         for name in ("MAKE_CELL", "LOAD_CLOSURE", "LOAD_DEREF", "STORE_DEREF", "COPY_FREE_VARS",
                      "BEFORE_WITH", "DELETE_SUBSCR", "PRINT_EXPR", "STORE_ATTR", "IMPORT_NAME"):
             self.assertNotIn(opmap[name], _SAFE_OPCODES, name)
+
+
+#: the master password, read through a field of a format string
+_FORMAT_ESCAPES = {
+    "format": "'{0.__globals__[config].options[admin_passwd]}'.format(fn)",
+    "format on a bound method": "'{0.browse.__globals__[config].options[admin_passwd]}'.format(records)",
+    "format_map": "'{x.__globals__[config].options[admin_passwd]}'.format_map({'x': fn})",
+    "format taken as a value": "list(map('{0.__globals__[config].options[admin_passwd]}'.format, [fn]))",
+    "str.format": "str.format('{0.__globals__[config].options[admin_passwd]}', fn)",
+}
+
+
+class TestSafeEvalEscapes(TransactionCase):
+    """Finding 11 of issue 10: ways out of safe_eval that Odoo 11's name check missed."""
+
+    def _context(self):
+        from odoo.models import BaseModel
+        # fn: any function of odoo.models (its globals hold ``config``)
+        return {"fn": BaseModel.browse, "records": self.env["res.partner"].browse()}
+
+    def test_format_cannot_read_the_master_password(self):
+        from odoo.tools import config
+        for label, expr in _FORMAT_ESCAPES.items():
+            with self.subTest(label):
+                try:
+                    leaked = safe_eval(expr, self._context())
+                except (NameError, ValueError) as exc:
+                    self.assertIn("format", str(exc))
+                else:
+                    self.fail("%s evaluated to %r (master password %r)" % (label, leaked, config["admin_passwd"]))
+
+    def test_frames_are_out_of_reach(self):
+        code = {
+            "coroutine frame": "async def f():\n    return 1\nc = f()\nresult = c.cr_frame.f_back\n",
+            "async generator frame": "async def g():\n    yield 1\nresult = g().ag_frame\n",
+            "generator frame": "result = (x for x in ()).gi_frame\n",
+            "caller frame": "result = frame.f_back\n",
+            "traceback frame": "result = tb.tb_frame\n",
+            "next traceback": "result = tb.tb_next\n",
+            "frame code": "result = frame.f_code\n",
+        }
+        for label, source in code.items():
+            with self.subTest(label):
+                with self.assertRaises(NameError):
+                    safe_eval(source, {"frame": None, "tb": None}, mode="exec", nocopy=True)
+
+    def test_formatting_without_format_still_works(self):
+        ctx = {"name": "Bob", "amount": 2.5}
+        self.assertEqual(safe_eval("'%s owes %.2f' % (name, amount)", ctx), "Bob owes 2.50")
+        self.assertEqual(safe_eval("f'{name} owes {amount:.2f}'", ctx), "Bob owes 2.50")
+        # an f-string field is compiled code: its attributes go through the name check
+        with self.assertRaises(NameError):
+            safe_eval("f'{fn.__globals__}'", self._context())
+
+    def test_qweb_refuses_format(self):
+        """QWeb compiles t-esc with safe_eval's check: format is refused there too."""
+        view = self.env["ir.ui.view"].create({
+            "name": "soon format escape", "type": "qweb",
+            "arch": "<t t-name='soon_format_escape'><t t-esc=\"'{0}'.format(1)\"/></t>",
+        })
+        with self.assertRaises(Exception) as caught:
+            self.env["ir.qweb"].render(view.id, {})
+        self.assertIn("format", str(caught.exception))
+
+
+class TestMailTemplateSandbox(TransactionCase):
+    """Finding 11: Odoo 11's mail templates run in Jinja2's sandbox (2.11 here)."""
+
+    ESCAPES = {
+        "str.format": "${str.format('{0.__globals__[tools].config.options[admin_passwd]}', format_date)}",
+        "str.format_map": "${str.format_map('{x.__globals__[tools].config.options[admin_passwd]}', "
+                          "{'x': format_date})}",
+        "format passed to map": "${map('{0.__globals__[tools].config.options[admin_passwd]}'.format, "
+                                "[format_date])|join}",
+        "format through attr": "${('{0.__globals__[tools]}'|attr('format'))(format_date)}",
+        "bound format": "${'{0.__class__.__mro__}'.format(user)}",
+        "bound format_map": "${'{x.__globals__}'.format_map({'x': format_date})}",
+    }
+
+    def setUp(self):
+        super().setUp()
+        self.partner = self.env["res.partner"].create({"name": "Sandbox Tester"})
+        self.template = self.env["mail.template"]
+
+    def _render(self, text, **context):
+        return self.template.with_context(**context).render_template(text, "res.partner", self.partner.id)
+
+    def test_format_cannot_leave_the_sandbox(self):
+        from odoo.exceptions import UserError
+        from odoo.tools import config
+        for safe in (False, True):
+            for label, text in self.ESCAPES.items():
+                with self.subTest(label, safe=safe):
+                    try:
+                        rendered = self._render(text, safe=safe)
+                    except UserError:
+                        continue  # the SecurityError of the sandbox, as Odoo reports it
+                    self.assertNotIn(str(config["admin_passwd"]), rendered)
+                    self.assertNotIn("object", rendered)
+                    self.assertNotIn("__name__", rendered)
+
+    def test_harmless_formatting_renders(self):
+        text = ("${'{0} {1:.2f}'.format(object.name, 2.5)}|${str.format('{x}', x=3)}|"
+                "${'{x}'.format_map({'x': 4})}|${map('<{}>'.format, ['a'])|join}")
+        self.assertEqual(self._render(text, safe=True), "Sandbox Tester 2.50|3|4|<a>")
