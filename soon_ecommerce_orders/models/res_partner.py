@@ -4,8 +4,7 @@ import hmac
 
 import phonenumbers
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import consteq
+from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -46,20 +45,20 @@ class ResPartner(models.Model):
         message = "soon-cart-recovery-unsubscribe:%s:%d" % (self.env.cr.dbname, self.id)
         return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
-    @api.multi
-    def get_cart_recovery_unsubscribe_url(self):
-        """For the reminder template (rendered by the job, or by a salesperson
-        sending it by hand, who may lack the right to edit contacts): staff
-        only, never a portal user or a visitor."""
+    def _cart_recovery_unsubscribe_url(self):
+        """The reminder's unsubscribe link. Private: whoever holds it can
+        unsubscribe this customer; the reminder template gets it through the
+        cart (``sale.order.get_cart_recovery_unsubscribe_url``, which checks
+        the caller may read that cart)."""
         self.ensure_one()
-        if not self.env.user.has_group("base.group_user"):
-            raise AccessError(_("Only staff can make an unsubscribe link."))
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         return "%s/shop/cart/unsubscribe/%d/%s" % (base_url, self.id, self._cart_recovery_unsubscribe_token())
 
     def _cart_recovery_unsubscribe_token_ok(self, token):
         self.ensure_one()
-        return bool(token) and consteq(self._cart_recovery_unsubscribe_token(), token)
+        # bytes: a non-ASCII str token makes compare_digest raise TypeError
+        return bool(token) and isinstance(token, str) and hmac.compare_digest(
+            self._cart_recovery_unsubscribe_token().encode(), token.encode())
 
     def _cart_recovery_unsubscribe(self):
         self.ensure_one()

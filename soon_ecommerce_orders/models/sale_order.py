@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 import hashlib
+import hmac
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from psycopg2.extensions import TransactionRollbackError
 
@@ -680,7 +681,7 @@ class SaleOrder(models.Model):
         the customer twice (odoo/odoo#206158, #261038).
         """
         partner = self.partner_id
-        unsubscribe_url = partner.get_cart_recovery_unsubscribe_url()
+        unsubscribe_url = partner.sudo()._cart_recovery_unsubscribe_url()
         mail_id = template.sudo().with_context(cart_recovery_step=step_number).send_mail(
             self.id, force_send=False, email_values={
                 "recipient_ids": [(6, 0, partner.ids)],
@@ -730,21 +731,40 @@ class SaleOrder(models.Model):
             order._cart_recovery_log(step_number, now, template, mail=mail or None, message=message, manual=True)
 
     # ------------------------------------------------------- resume / unsubscribe
+    # The two public methods below are called by the reminder template (Odoo
+    # 11's sandboxed renderer refuses ``_private`` attributes), hence callable
+    # over RPC too: the links carry credentials (the order's access token, the
+    # signed unsubscribe token), so only the job (superuser) and employees who
+    # may read the order get them, never a portal user.
     @api.multi
     def get_cart_recovery_url(self):
         """The email's "Resume your order" link: restores this cart for its customer."""
-        self.ensure_one()
+        self._check_cart_recovery_link_access()
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         return "%s/shop/cart/resume/%d/%s" % (base_url, self.id, self.sudo().access_token)
 
     @api.multi
     def get_cart_recovery_unsubscribe_url(self):
+        """The email's unsubscribe link, for the customer of this cart."""
+        self._check_cart_recovery_link_access()
+        return self.sudo().partner_id._cart_recovery_unsubscribe_url()
+
+    def _check_cart_recovery_link_access(self):
+        """Raise AccessError unless the current user may get this order's
+        reminder links: the superuser (the job), or an employee who can read
+        the order (a salesperson sending the reminder by hand)."""
         self.ensure_one()
-        return self.partner_id.get_cart_recovery_unsubscribe_url()
+        if self.env.uid == SUPERUSER_ID:
+            return
+        if not self.env.user.has_group("base.group_user"):
+            raise AccessError(_("Only the shop's staff can get the links of a cart reminder."))
+        self.check_access_rights("read")
+        self.check_access_rule("read")
 
     def _cart_recovery_token_ok(self, token):
         self.ensure_one()
-        return bool(token and self.sudo().access_token and tools.consteq(self.sudo().access_token, token))
+        return bool(isinstance(token, str) and token and self.sudo().access_token
+                    and hmac.compare_digest(self.sudo().access_token.encode(), token.encode()))
 
     def _cart_resume_decision(self, user):
         """What the "Resume your order" link does for ``user`` (the visitor).

@@ -32,7 +32,7 @@ class TestCartRecoveryRules(CartRecoveryCase):
         self.assertIn("100.00", body, "unit price")
         self.assertIn("300.00", body, "line total")
         self.assertIn("/shop/cart/resume/%d/%s" % (cart.id, cart.access_token), body)
-        self.assertIn(cart.partner_id.get_cart_recovery_unsubscribe_url(), body)
+        self.assertIn(cart.partner_id._cart_recovery_unsubscribe_url(), body)
         self.assertIn("List-Unsubscribe", mail.headers)
         self.assertTrue(cart.cart_recovery_email_sent, "Odoo's own flag is kept in sync")
         log = cart.cart_recovery_reminder_ids
