@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import logging
+import math
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -37,6 +38,9 @@ CART_RECOVERY_BATCH_SIZE = 50
 #: a batch that hits a serialization failure (another worker, or the customer,
 #: changed one of its carts meanwhile) is rolled back and selected again
 CART_RECOVERY_MAX_RETRIES = 5
+#: largest quantity of one cart line on the website (absurd quantities such as
+#: 10^12 are brought down to it)
+CART_MAX_QTY = 10000
 
 
 class SaleOrder(models.Model):
@@ -289,12 +293,56 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------- cart
     @api.multi
     def _cart_update(self, product_id=None, line_id=None, add_qty=0, set_qty=0, attributes=None, **kwargs):
+        add_qty, set_qty = self._cart_quantity(add_qty), self._cart_quantity(set_qty)
+        # a line holds at most the shop's maximum: an absurd quantity (10^12) is
+        # brought down to it, with a message for the customer
+        maximum = self._cart_max_qty()
+        capped = False
+        if set_qty and set_qty > maximum:
+            set_qty, capped = maximum, True
+        elif add_qty and add_qty > 0 and not set_qty:
+            lines = self._cart_find_product_line(product_id, line_id, **kwargs) if line_id is not False else None
+            current = lines[:1].product_uom_qty if lines else 0.0
+            if current + add_qty > maximum:
+                add_qty, set_qty, capped = 0, max(current, maximum), True
         result = super()._cart_update(product_id=product_id, line_id=line_id, add_qty=add_qty,
                                       set_qty=set_qty, attributes=attributes, **kwargs)
+        if capped:
+            line = self.env["sale.order.line"].sudo().browse(result.get("line_id")).exists()
+            warning = _("You can order at most %s of this product at once. Please contact us "
+                        "for a larger quantity.") % tools.float_repr(maximum, 0)
+            if line and not result.get("warning"):
+                line.warning_stock = warning
+                result["warning"] = warning
         # add_qty=0 and set_qty=0 is Odoo re-pricing the lines, not the customer
         if add_qty != 0 or set_qty:
             self._touch_cart()
         return result
+
+    @api.model
+    def _cart_quantity(self, value):
+        """A cart quantity as a finite float (UserError otherwise: NaN would be
+        stored as is, an infinite one fails in SQL)."""
+        if value is None or value is False:
+            return value
+        try:
+            quantity = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise UserError(_("Please enter a valid quantity."))
+        if not math.isfinite(quantity):
+            raise UserError(_("Please enter a valid quantity."))
+        return quantity
+
+    @api.model
+    def _cart_max_qty(self):
+        """Largest quantity of one cart line (system parameter
+        ``soon_ecommerce_orders.cart_max_qty``, default CART_MAX_QTY)."""
+        param = self.env["ir.config_parameter"].sudo().get_param("soon_ecommerce_orders.cart_max_qty")
+        try:
+            maximum = float(param) if param else CART_MAX_QTY
+        except ValueError:
+            maximum = CART_MAX_QTY
+        return maximum if math.isfinite(maximum) and maximum >= 1 else CART_MAX_QTY
 
     def _touch_cart(self):
         """Record the customer's activity on the cart (one UPDATE, no ORM write:
