@@ -9,11 +9,15 @@ these states:
 * ``draft``: being sent to the provider (inside the refund's transaction);
 * ``refunded``: the provider refunded the money (or the outgoing payment of
   a manual refund was registered);
-* ``refunding``: a manual refund waiting for its outgoing payment;
+* ``refunding``: a manual refund waiting for its outgoing payment, or a
+  provider's refund waiting for the bank (``pending`` at Stripe; checked
+  later by ``action_check_refund``);
 * ``error``: the provider refused (``state_message``). ``refund_retryable``
-  tells whether the same attempt may be sent again with the same
-  idempotency key (network errors, provider unavailable) or whether a new
-  attempt is needed (declined);
+  tells whether the outcome is unknown and the attempt must be retried
+  (network errors, provider unavailable: the retry first asks the provider
+  for a refund carrying the attempt's reference, and never sends a key the
+  provider may have forgotten) or whether a new attempt is needed
+  (declined, or the provider's refund failed);
 * ``cancel``: abandoned.
 
 Draft, refunding and refunded refunds count against what is left to refund.
@@ -22,6 +26,8 @@ Draft, refunding and refunded refunds count against what is left to refund.
 import hashlib
 import hmac
 import logging
+import re
+from datetime import datetime, timedelta
 
 import requests
 from odoo import _, api, fields, models
@@ -39,6 +45,9 @@ REFUND_RESERVING_STATES = ("draft", "refunding", "refunded")
 REFUND_GROUPS = ("account.group_account_manager", "sales_team.group_sale_manager")
 #: seconds to wait for Stripe's answer (the refund keeps the payment locked meanwhile)
 STRIPE_TIMEOUT = 30
+#: Stripe prunes idempotency keys once they are 24 hours old: an older key is
+#: never sent again (an hour of margin for clocks and slow requests)
+STRIPE_KEY_LIFETIME = timedelta(hours=23)
 #: Stripe error codes with a clearer explanation than Stripe's own message
 STRIPE_ERROR_CODES = {
     "charge_already_refunded": "already_refunded",
@@ -53,10 +62,12 @@ class RefundProviderError(Exception):
     """The provider did not refund: ``message`` for the user; ``retryable``
     when the same attempt may be sent again (its outcome may be unknown)."""
 
-    def __init__(self, message, retryable=False):
+    def __init__(self, message, retryable=False, values=None):
         super().__init__(message)
         self.message = message
         self.retryable = retryable
+        #: written on the failed attempt (e.g. the key its retry must use)
+        self.values = values or {}
 
 
 class PaymentTransaction(models.Model):
@@ -115,6 +126,13 @@ class PaymentTransaction(models.Model):
         copy=False,
         help="Sent with the refund request: the provider refunds one attempt once, however often it is retried.",
     )
+    refund_idempotency_key_date = fields.Datetime(
+        string="Idempotency Key Sent On",
+        readonly=True,
+        copy=False,
+        help="When the idempotency key was first sent: Stripe forgets keys after 24 hours, an older key is replaced "
+        "(after asking Stripe whether the attempt was refunded).",
+    )
     refund_retryable = fields.Boolean(
         string="Can Be Retried",
         readonly=True,
@@ -163,16 +181,89 @@ class PaymentTransaction(models.Model):
     def action_abandon_refund(self):
         """Give up a failed attempt that could be retried: it no longer counts.
 
-        Only when the provider's dashboard shows that no refund was made: a
-        new attempt uses a new idempotency key.
+        An attempt whose outcome is unknown is first looked up at the
+        provider: one it refunded (or is refunding) cannot be abandoned, it is
+        retried (which records the provider's refund). A new attempt uses a new
+        idempotency key.
         """
         self._check_refund_access()
         for tx in self.sudo():
+            if tx.source_transaction_id:
+                tx.source_transaction_id._lock_for_refund()
+                tx.invalidate_cache()
             if not (tx.operation == "refund" and tx.state == "error"):
                 raise UserError(_("Only failed refund attempts can be abandoned."))
+            if tx.refund_retryable:
+                tx._check_no_provider_refund()
             tx.write({"state": "cancel", "refund_retryable": False})
             tx._log_refund(_("Refund attempt %(reference)s of %(amount)s abandoned by %(user)s."), self.env.user)
         return True
+
+    @api.multi
+    def action_check_refund(self):
+        """Ask the provider about refunds it accepted but has not settled yet
+        (``refunding``): settled → refunded (credit note validated and paid);
+        failed → the attempt failed and its amount can be refunded again."""
+        self._check_refund_access()
+        user = self.env.user
+        for refund in self.sudo():
+            if refund.source_transaction_id:
+                refund.source_transaction_id._lock_for_refund()
+                refund.invalidate_cache()
+            if not (refund.operation == "refund" and refund.state == "refunding" and not refund.refund_manual):
+                raise UserError(_("Only refunds waiting for the provider's confirmation can be checked."))
+            fetch = getattr(refund, "_%s_fetch_refund_status" % refund.provider, None)
+            if not fetch:
+                raise UserError(_("%s cannot send refunds.") % refund.acquirer_id.name)
+            try:
+                status, message = fetch()
+            except RefundProviderError as error:
+                raise UserError(error.message)
+            if status == "succeeded":
+                refund.write({"state_message": False})
+                refund._confirm_refund(
+                    refund.refund_invoice_id, refund.acquirer_id._get_refund_journal(), refund.refund_user_id or user
+                )
+            elif status == "failed":
+                if refund.refund_invoice_id.state == "draft":
+                    refund.refund_invoice_id.action_invoice_cancel()
+                refund.write({"state": "error", "state_message": message, "refund_retryable": False})
+                refund._log_refund(
+                    _("Refund %(reference)s of %(amount)s by %(user)s failed: %(message)s"), user, message=message
+                )
+        return True
+
+    @api.multi
+    def _check_no_provider_refund(self):
+        """Before an attempt whose outcome is unknown is abandoned: the
+        provider must show no refund for it (asked when it can be)."""
+        self.ensure_one()
+        find = getattr(self, "_%s_find_refund" % self.provider, None)
+        if not find:
+            return
+        try:
+            found = find()
+        except RefundProviderError as error:
+            raise UserError(
+                _(
+                    "%(acquirer)s could not be asked whether it refunded attempt %(reference)s, which is kept: "
+                    "try again later. (%(message)s)"
+                )
+                % {"acquirer": self.acquirer_id.name, "reference": self.reference, "message": error.message}
+            )
+        if found and found.get("status") != "failed":
+            raise UserError(
+                _(
+                    "%(acquirer)s refunded attempt %(reference)s (%(id)s, %(status)s): retry it to record that "
+                    "refund instead of abandoning it."
+                )
+                % {
+                    "acquirer": self.acquirer_id.name,
+                    "reference": self.reference,
+                    "id": found.get("id"),
+                    "status": found.get("status"),
+                }
+            )
 
     @api.multi
     def action_view_source_order(self):
@@ -265,7 +356,14 @@ class PaymentTransaction(models.Model):
         """An attempt that failed temporarily may have reached the provider:
         it is retried (same idempotency key) or abandoned before any new refund."""
         self.ensure_one()
-        pending = self.refund_transaction_ids.filtered(lambda r: r.state == "error" and r.refund_retryable)
+        # any payment of the order: a return or an amount must not be refunded
+        # from a second payment while the first attempt may have succeeded
+        domain = [("operation", "=", "refund"), ("state", "=", "error"), ("refund_retryable", "=", True)]
+        if self.sale_order_id:
+            domain += ["|", ("source_transaction_id", "=", self.id), ("sale_order_id", "=", self.sale_order_id.id)]
+        else:
+            domain += [("source_transaction_id", "=", self.id)]
+        pending = self.env["payment.transaction"].sudo().search(domain, order="id", limit=1)
         if pending:
             raise UserError(
                 _(
@@ -316,8 +414,10 @@ class PaymentTransaction(models.Model):
         ``return_request``: refund the received items of this return (the
         amount is their value minus the restocking fees); ``manual``: record a
         refund paid outside the provider (the outgoing payment is left to
-        register); ``retry``: send this failed attempt again, with the same
-        idempotency key.
+        register); ``retry``: this failed attempt, whose outcome is unknown:
+        the provider's refund carrying its reference is adopted if there is
+        one, else it is sent again (same idempotency key while the provider
+        remembers it).
 
         Under the payment's row lock: check the amount, create the refund
         transaction, create the draft credit note, ask the provider. If the
@@ -372,28 +472,59 @@ class PaymentTransaction(models.Model):
             refund = source._create_refund_transaction(amount, manual, return_request, plan["reason"], user)
         journal = journal.sudo() if journal else source.acquirer_id._get_refund_journal()
         source.recompute()
+        status = "succeeded"
         try:
+            # outside the savepoint (kept if the provider refuses): a retried
+            # attempt is first looked up at the provider, the key's date
+            found = refund._prepare_refund_request(retried=bool(retry)) if not manual else None
             with self.env.cr.savepoint():
                 credit_note = refund._create_refund_credit_note(plan)
                 if not manual:
-                    refund._send_refund_request()
+                    status = refund._send_refund_request(found)
         except RefundProviderError as error:
             # the savepoint undid the credit note: only the failed attempt remains
             self.env.clear()
             refund.write(
-                {
-                    "state": "error",
-                    "state_message": error.message,
-                    "refund_retryable": error.retryable,
-                    "date_validate": fields.Datetime.now(),
-                }
+                dict(
+                    {
+                        "state": "error",
+                        "state_message": error.message,
+                        "refund_retryable": error.retryable,
+                        "date_validate": fields.Datetime.now(),
+                    },
+                    **error.values
+                )
             )
             refund._log_refund(
                 _("Refund %(reference)s of %(amount)s by %(user)s failed: %(message)s"), user, message=error.message
             )
             return refund
+        if status == "pending":
+            refund._set_refund_pending(credit_note, user)
+            return refund
         refund._confirm_refund(credit_note, journal, user)
         return refund
+
+    @api.multi
+    def _set_refund_pending(self, credit_note, user):
+        """The provider accepted the refund but the bank has not settled it:
+        it stays ``refunding`` (its amount reserved, its credit note draft)
+        until ``action_check_refund`` hears the outcome."""
+        self.ensure_one()
+        self.write(
+            {
+                "state": "refunding",
+                "refund_invoice_id": credit_note.id,
+                "state_message": _("The provider accepted the refund; the bank has not confirmed it yet: check it later."),
+            }
+        )
+        self._log_refund(
+            _(
+                "Refund %(reference)s of %(amount)s through %(acquirer)s by %(user)s is waiting for the bank: "
+                "the credit note is validated once the refund is confirmed."
+            ),
+            user,
+        )
 
     @api.multi
     def _create_refund_transaction(self, amount, manual, return_request, reason, user):
@@ -664,13 +795,40 @@ class PaymentTransaction(models.Model):
     # Refund: the providers
     # ------------------------------------------------------------------
     @api.multi
-    def _send_refund_request(self):
-        """Ask the provider for this refund; raises ``RefundProviderError``."""
+    def _send_refund_request(self, found=None):
+        """Ask the provider for this refund (or adopt ``found``, the provider's
+        refund of this attempt): returns ``"succeeded"`` or ``"pending"``;
+        raises ``RefundProviderError``."""
         self.ensure_one()
+        if found is not None:
+            return getattr(self, "_%s_adopt_refund" % self.provider)(found)
         method = getattr(self, "_%s_send_refund_request" % self.provider, None)
         if not method:
             raise UserError(_("%s cannot send refunds.") % self.acquirer_id.name)
-        method()
+        return method() or "succeeded"
+
+    @api.multi
+    def _prepare_refund_request(self, retried=False):
+        """Before the request (outside the credit note's savepoint, so that
+        it stays when the provider refuses): a ``retried`` attempt, whose
+        outcome is unknown, is first looked up at the provider; the date its
+        idempotency key is first sent is recorded. Returns the provider's
+        refund of this attempt to adopt, or None to send the request."""
+        self.ensure_one()
+        prepare = getattr(self, "_%s_prepare_refund_request" % self.provider, None)
+        found = prepare(retried) if prepare else None
+        if found is None and not self.refund_idempotency_key_date:
+            self.write({"refund_idempotency_key_date": fields.Datetime.now()})
+        return found
+
+    @api.multi
+    def _get_next_refund_idempotency_key(self):
+        """The key of the next try of this attempt (``...-k2``, ``...-k3``):
+        only depends on the current key, like the first one."""
+        self.ensure_one()
+        match = re.match(r"^(.*)-k(\d+)$", self.refund_idempotency_key or "")
+        base, number = (match.group(1), int(match.group(2))) if match else (self.refund_idempotency_key, 1)
+        return "%s-k%d" % (base, number + 1)
 
     @api.model
     def _get_minor_units(self, amount, currency):
@@ -703,62 +861,212 @@ class PaymentTransaction(models.Model):
             )
 
     @api.multi
-    def _stripe_send_refund_request(self):
-        """POST /v1/refunds with the charge, the amount in the smallest unit
-        and the attempt's idempotency key (Stripe refunds a key once)."""
-        acquirer = self.acquirer_id.sudo()
-        data = {
+    def _stripe_refund_params(self):
+        """What this attempt asks Stripe: the charge, the amount in the
+        currency's smallest unit, our references (found again when the
+        outcome is unknown)."""
+        self.ensure_one()
+        return {
             "charge": self.source_transaction_id.acquirer_reference,
             "amount": self._get_minor_units(-self.amount, self.currency_id),
             "metadata[odoo_reference]": self.reference,
             "metadata[odoo_payment]": self.source_transaction_id.reference,
         }
-        headers = dict(
-            STRIPE_HEADERS,
-            **{
-                "Authorization": "Bearer %s" % acquirer.stripe_secret_key,
-                "Idempotency-Key": self.refund_idempotency_key,
-            },
-        )
+
+    @api.multi
+    def _stripe_headers(self, idempotency_key=None):
+        headers = dict(STRIPE_HEADERS, Authorization="Bearer %s" % self.acquirer_id.sudo().stripe_secret_key)
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        return headers
+
+    @api.model
+    def _stripe_json(self, response):
+        try:
+            payload = response.json()
+        except ValueError:
+            return {}
+        return payload if isinstance(payload, dict) else {}
+
+    @api.multi
+    def _stripe_send_refund_request(self):
+        """POST /v1/refunds with the charge, the amount in the smallest unit,
+        our reference in the metadata and the attempt's idempotency key
+        (https://docs.stripe.com/api/refunds/create)."""
+        self.ensure_one()
+        params = self._stripe_refund_params()
+        if params["amount"] <= 0:
+            raise RefundProviderError(
+                _("Stripe cannot refund %s: it is less than the smallest unit of the currency.")
+                % self._format_amount(-self.amount)
+            )
         try:
             response = requests.post(
-                acquirer._get_stripe_refund_url(), data=data, headers=headers, timeout=STRIPE_TIMEOUT
+                self.acquirer_id._get_stripe_refund_url(),
+                data=params,
+                headers=self._stripe_headers(self.refund_idempotency_key),
+                timeout=STRIPE_TIMEOUT,
             )
         except requests.exceptions.RequestException as error:
+            # the outcome is unknown: the retry asks Stripe first, same key within 24 hours
             _logger.warning("Stripe refund %s: no answer (%s)", self.reference, error)
             raise RefundProviderError(
                 _("Stripe could not be reached (%s). Retry the refund: Stripe never refunds the same attempt twice.")
                 % error.__class__.__name__,
                 retryable=True,
             )
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {}
+        payload = self._stripe_json(response)
         if response.status_code >= 400 or "error" in payload or not payload:
-            raise self._stripe_refund_error(response.status_code, payload.get("error") or {})
-        status = payload.get("status")
-        if status not in ("succeeded", "pending"):
-            raise RefundProviderError(_("Stripe did not refund (status: %s).") % status)
-        self.write(
-            {
-                "acquirer_reference": payload.get("id"),
-                "state_message": _("Stripe accepted the refund; the bank has not confirmed it yet.")
-                if status == "pending"
-                else False,
-            }
-        )
+            error = self._stripe_refund_error(response.status_code, payload.get("error") or {})
+            kind = (payload.get("error") or {}).get("type")
+            if response.status_code >= 500 and kind == "api_error" or kind == "idempotency_error":
+                # Stripe saved this answer under the key and would replay it:
+                # the retry looks for a refund of this attempt, then uses a new key
+                error.values = {
+                    "refund_idempotency_key": self._get_next_refund_idempotency_key(),
+                    "refund_idempotency_key_date": False,
+                }
+            raise error
+        return self._stripe_adopt_refund(payload)
+
+    @api.multi
+    def _stripe_check_refund_object(self, refund):
+        """Stripe's refund of this attempt, checked against what was asked:
+        returns ``succeeded``, ``pending`` or ``failed``."""
+        self.ensure_one()
+        params = self._stripe_refund_params()
+        charge = refund.get("charge")
+        if isinstance(charge, dict):
+            charge = charge.get("id")
+        if refund.get("amount") != params["amount"] or charge != params["charge"]:
+            raise RefundProviderError(
+                _(
+                    "Stripe answered with refund %(id)s of %(got)s (smallest unit) on %(got_charge)s instead of "
+                    "%(amount)s on %(charge)s: check the refunds of the payment in the Stripe dashboard."
+                )
+                % {
+                    "id": refund.get("id"),
+                    "got": refund.get("amount"),
+                    "got_charge": charge,
+                    "amount": params["amount"],
+                    "charge": params["charge"],
+                },
+                retryable=True,
+            )
+        status = refund.get("status")
+        if status in ("pending", "requires_action"):
+            return "pending"
+        if status in ("failed", "canceled"):
+            return "failed"
+        if status == "succeeded":
+            return status
+        raise RefundProviderError(_("Stripe did not refund (status: %s).") % status, retryable=True)
+
+    @api.multi
+    def _stripe_failure_message(self, refund):
+        return _("Stripe could not refund this payment (refund %(id)s failed: %(reason)s).") % {
+            "id": refund.get("id"),
+            "reason": refund.get("failure_reason") or refund.get("status"),
+        }
+
+    @api.multi
+    def _stripe_adopt_refund(self, refund):
+        """This attempt is Stripe's ``refund`` (just made, or found when the
+        outcome was unknown): ``succeeded`` or ``pending``; a failed refund
+        fails the attempt (its amount can be refunded again)."""
+        self.ensure_one()
+        status = self._stripe_check_refund_object(refund)
+        if status == "failed":
+            raise RefundProviderError(self._stripe_failure_message(refund), values={"acquirer_reference": refund["id"]})
+        self.write({"acquirer_reference": refund.get("id")})
+        return status
+
+    @api.multi
+    def _stripe_get(self, url, params=None):
+        """GET from Stripe's API: the JSON answer; raises a retryable
+        ``RefundProviderError`` (nothing is known) when there is none."""
+        try:
+            response = requests.get(url, params=params, headers=self._stripe_headers(), timeout=STRIPE_TIMEOUT)
+        except requests.exceptions.RequestException as error:
+            _logger.warning("Stripe refund %s: no answer to %s (%s)", self.reference, url, error)
+            raise RefundProviderError(
+                _("Stripe could not be reached (%s) to check this refund: try again later.")
+                % error.__class__.__name__,
+                retryable=True,
+            )
+        payload = self._stripe_json(response)
+        if response.status_code >= 400 or "error" in payload or not payload:
+            error = self._stripe_refund_error(response.status_code, payload.get("error") or {})
+            raise RefundProviderError(error.message, retryable=True)
+        return payload
+
+    @api.multi
+    def _stripe_find_refund(self):
+        """Stripe's refund carrying this attempt's reference in its metadata,
+        or None: the refunds of the charge, every page
+        (https://docs.stripe.com/api/refunds/list)."""
+        self.ensure_one()
+        url = self.acquirer_id._get_stripe_refund_url()
+        params = {"charge": self.source_transaction_id.acquirer_reference, "limit": 100}
+        while True:
+            page = self._stripe_get(url, params)
+            refunds = page.get("data") if page.get("object") == "list" else None
+            if not isinstance(refunds, list):
+                raise RefundProviderError(_("Stripe's list of refunds could not be read."), retryable=True)
+            for refund in refunds:
+                if (refund.get("metadata") or {}).get("odoo_reference") == self.reference:
+                    return refund
+            if not page.get("has_more") or not refunds:
+                return None
+            params["starting_after"] = refunds[-1]["id"]
+
+    @api.multi
+    def _stripe_prepare_refund_request(self, retried):
+        """A retried attempt may have been refunded (no answer, a 500, a
+        timeout): adopt Stripe's refund carrying our reference if there is
+        one; otherwise send the same key while Stripe remembers it (under 24
+        hours: a request still running cannot run twice), else a new one."""
+        self.ensure_one()
+        if not retried:
+            return None
+        found = self._stripe_find_refund()
+        if found is not None:
+            return found
+        sent = self.refund_idempotency_key_date
+        if sent and fields.Datetime.from_string(sent) <= datetime.utcnow() - STRIPE_KEY_LIFETIME:
+            self.write(
+                {"refund_idempotency_key": self._get_next_refund_idempotency_key(), "refund_idempotency_key_date": False}
+            )
+        return None
+
+    @api.multi
+    def _stripe_fetch_refund_status(self):
+        """A pending refund's status at Stripe (GET /v1/refunds/<id>):
+        ``(status, message)``."""
+        self.ensure_one()
+        refund = self._stripe_get("%s/%s" % (self.acquirer_id._get_stripe_refund_url(), self.acquirer_reference))
+        status = self._stripe_check_refund_object(refund)
+        return status, self._stripe_failure_message(refund) if status == "failed" else False
 
     @api.model
     def _stripe_refund_error(self, status_code, error):
-        """A Stripe error answer as a message for the shop staff."""
+        """A Stripe error answer as a message for the shop staff
+        (https://docs.stripe.com/api/errors, https://docs.stripe.com/error-codes)."""
         code, kind = error.get("code"), error.get("type")
         stripe_message = error.get("message") or _("HTTP status %s") % status_code
-        retryable = status_code == 429 or status_code >= 500 or kind in ("api_error", "rate_limit_error")
+        # the outcome is unknown (or another request with the key is running): retried after a look-up
+        retryable = (
+            status_code in (409, 429)
+            or status_code >= 500
+            or kind in ("api_error", "rate_limit_error", "idempotency_error")
+        )
         if kind == "authentication_error" or status_code == 401:
             text = _("Stripe refused the secret key: check the credentials of the acquirer.")
-        elif kind == "idempotency_error":
-            text = _("This refund attempt was already sent to Stripe with other values: start a new refund.")
+        elif kind == "idempotency_error" or status_code == 409:
+            text = _(
+                "Stripe received this refund attempt before with other values: retry it (Stripe's refunds of the "
+                "payment are checked first) or abandon it."
+            )
         elif status_code == 429 or kind == "rate_limit_error":
             text = _("Stripe received too many requests: retry the refund in a moment.")
         elif retryable:

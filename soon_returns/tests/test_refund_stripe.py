@@ -1,80 +1,30 @@
-"""Stripe refunds against a local HTTP server that speaks Stripe's API:
-``POST /v1/refunds`` with the charge, the amount in the smallest currency
-unit, the secret key and an idempotency key stable across retries; Stripe's
-error answers become clear messages."""
+"""Stripe refunds against a local HTTP server that behaves like Stripe's API
+(``stripe_server.FakeStripe``): ``POST /v1/refunds`` with the charge, the
+amount in the smallest currency unit, the secret key, our reference in the
+metadata and an idempotency key; answers echo the request and are checked;
+idempotency keys are remembered 24 hours; a retry whose outcome is unknown
+lists the charge's refunds first and never resends a key Stripe forgot."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from datetime import datetime, timedelta
+from unittest.mock import patch
 
-from odoo.exceptions import UserError
+import requests
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 
+from ..models import payment_transaction as payment_transaction_module
+from ..models.payment_transaction import RefundProviderError
 from .common import RefundsCase
+from .stripe_server import FakeStripe, error_body
+
+#: the client's timeout in the tests that make Stripe hang (seconds)
+SHORT_TIMEOUT = 0.5
 
 
-class FakeStripe:
-    """A local server answering ``POST /v1/refunds`` like Stripe.
-
-    ``answers`` is a list of ``(HTTP status, JSON body)`` served in order (the
-    last one repeats); ``requests`` records what was received.
-    """
-
-    def __init__(self):
-        self.answers = []
-        self.requests = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                fake.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "form": parse_qs(body), "raw": body}
-                )
-                if self.path != "/v1/refunds":
-                    status, payload = 404, {"error": {"type": "invalid_request_error", "message": "Unrecognized URL"}}
-                else:
-                    status, payload = fake.answers.pop(0) if len(fake.answers) > 1 else fake.answers[0]
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.server.server_address[1]
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def stripe_refund(refund_id="re_1Test", status="succeeded", amount=0, charge="ch_1Test"):
-    return 200, {"id": refund_id, "object": "refund", "amount": amount, "charge": charge, "status": status}
-
-
-def stripe_error(status, kind, message, code=None):
-    error = {"type": kind, "message": message}
-    if code:
-        error["code"] = code
-    return status, {"error": error}
-
-
-class TestStripeRefunds(RefundsCase):
+class StripeCase(RefundsCase):
     def setUp(self):
         super().setUp()
-        self.stripe = FakeStripe()
-        self.addCleanup(self.stripe.stop)
-        self.env["ir.config_parameter"].sudo().set_param("soon_returns.stripe_api_url", self.stripe.url)
+        self._start_stripe()
         self.acquirer = self.env["payment.acquirer"].create(
             {
                 "name": "Stripe (tests)",
@@ -89,32 +39,139 @@ class TestStripeRefunds(RefundsCase):
         )
         self.payment = self._payment(self.order)
         self.payment.acquirer_reference = "ch_1Test"
+        self.stripe.add_charge("ch_1Test", 14300)
 
-    def _refund(self, amount, **kwargs):
-        return self._payment(kwargs.pop("order", self.order)).sudo(self.manager)._refund(amount=amount, **kwargs)
+    def _start_stripe(self):
+        self.stripe = FakeStripe()
+        self.addCleanup(self.stripe.stop)
+        self.env["ir.config_parameter"].sudo().set_param("soon_returns.stripe_api_url", self.stripe.url)
 
+    def _refund(self, amount=None, **kwargs):
+        payment = kwargs.pop("payment", None) or self._payment(kwargs.pop("order", self.order))
+        return payment.sudo(self.manager)._refund(amount=amount, **kwargs)
+
+    def _keys(self):
+        return [request["headers"]["Idempotency-Key"] for request in self.stripe.posts()]
+
+    def _age_key(self, refund, hours):
+        """Both clocks move: Stripe's, and the date our key was sent."""
+        self.stripe.advance(hours)
+        sent = datetime.utcnow() - timedelta(hours=hours)
+        self.env.cr.execute(
+            "UPDATE payment_transaction SET refund_idempotency_key_date = %s WHERE id = %s",
+            (fields.Datetime.to_string(sent), refund.id),
+        )
+        refund.invalidate_cache()
+
+    def _hang(self, refund_made):
+        """The next refund request gets no answer before the client's timeout."""
+        self.stripe.inject(timeout=SHORT_TIMEOUT * 3, refund=refund_made)
+        timeout = patch.object(payment_transaction_module, "STRIPE_TIMEOUT", SHORT_TIMEOUT)
+        timeout.start()
+        self.addCleanup(timeout.stop)
+
+
+class TestFakeStripe(StripeCase):
+    """The test server answers as Stripe documents it."""
+
+    def _post(self, key, amount=1000, charge="ch_1Test", reference="R1"):
+        headers = {"Authorization": "Bearer sk_test_SoOn"}
+        if key:
+            headers["Idempotency-Key"] = key
+        data = {"charge": charge, "amount": amount, "metadata[odoo_reference]": reference}
+        return requests.post(self.stripe.url + "/v1/refunds", data=data, headers=headers, timeout=5)
+
+    def _get(self, path, **params):
+        return requests.get(
+            self.stripe.url + path, params=params, headers={"Authorization": "Bearer sk_test_SoOn"}, timeout=5
+        )
+
+    def test_idempotency_keys_replay_expire_and_check_parameters(self):
+        first = self._post("key-1")
+        self.assertEqual(first.status_code, 200)
+        refund = first.json()
+        self.assertEqual((refund["amount"], refund["charge"], refund["status"]), (1000, "ch_1Test", "succeeded"))
+        self.assertEqual(refund["metadata"], {"odoo_reference": "R1"})
+        again = self._post("key-1")
+        self.assertEqual(again.json(), refund)
+        self.assertEqual(again.headers.get("Idempotent-Replayed"), "true")
+        other = self._post("key-1", amount=2000)
+        self.assertEqual(other.status_code, 400)
+        self.assertEqual(other.json()["error"]["type"], "idempotency_error")
+        self.stripe.advance(23.9)
+        self.assertEqual(self._post("key-1").json()["id"], refund["id"])
+        self.stripe.advance(0.2)  # 24 hours: the key is pruned, the same request refunds again
+        pruned = self._post("key-1")
+        self.assertNotEqual(pruned.json()["id"], refund["id"])
+        self.assertEqual(len(self.stripe.refunds_of("ch_1Test")), 2)
+
+    def test_errors_are_saved_and_replayed_too(self):
+        self.stripe.inject(status=500)
+        self.assertEqual(self._post("key-500").status_code, 500)
+        replay = self._post("key-500")
+        self.assertEqual(replay.status_code, 500)
+        self.assertEqual(replay.json()["error"]["type"], "api_error")
+        self.assertEqual(self.stripe.refunds, [])
+        # invalid parameters are refused before the endpoint runs: not saved
+        zero = self._post("key-0", amount=0)
+        self.assertEqual((zero.status_code, zero.json()["error"]["param"]), (400, "amount"))
+        self.assertEqual(self._post("key-0", amount=500).status_code, 200)
+
+    def test_amounts_disputes_and_statuses(self):
+        too_large = self._post(None, amount=14301)
+        self.assertEqual(too_large.status_code, 400)
+        self.assertEqual(too_large.json()["error"]["code"], "amount_too_large")
+        self.stripe.next_statuses = ["pending", "failed"]
+        pending = self._post(None, amount=14000).json()
+        self.assertEqual(pending["status"], "pending")
+        self.assertEqual(self._post(None, amount=400).json()["error"]["code"], "amount_too_large")
+        failed = self._post(None, amount=100).json()
+        self.assertEqual((failed["status"], failed["failure_reason"]), ("failed", "expired_or_canceled_card"))
+        self.stripe.set_status(pending["id"], "failed")
+        self.assertEqual(self._get("/v1/refunds/" + pending["id"]).json()["status"], "failed")
+        self.assertEqual(self._post(None, amount=14300).json()["status"], "succeeded")
+        self.assertEqual(self._post(None, amount=1).json()["error"]["code"], "charge_already_refunded")
+        self.stripe.add_charge("ch_disputed", 5000, disputed=True)
+        disputed = self._post(None, charge="ch_disputed")
+        self.assertEqual((disputed.status_code, disputed.json()["error"]["code"]), (400, "charge_disputed"))
+        self.assertEqual(self._post(None, charge="ch_nope").json()["error"]["code"], "resource_missing")
+
+    def test_refunds_are_listed_per_charge(self):
+        self.stripe.add_charge("ch_other", 5000)
+        ids = [self._post(None, amount=100, reference="R%d" % n).json()["id"] for n in range(3)]
+        self._post(None, charge="ch_other", amount=100)
+        page = self._get("/v1/refunds", charge="ch_1Test", limit=2).json()
+        self.assertEqual((page["object"], page["has_more"]), ("list", True))
+        self.assertEqual([r["id"] for r in page["data"]], [ids[2], ids[1]])
+        rest = self._get("/v1/refunds", charge="ch_1Test", limit=2, starting_after=ids[1]).json()
+        self.assertEqual(([r["id"] for r in rest["data"]], rest["has_more"]), ([ids[0]], False))
+        self.assertEqual(self._get("/v1/refunds/re_404").status_code, 404)
+        wrong_key = requests.get(self.stripe.url + "/v1/refunds", headers={"Authorization": "Bearer sk_x"}, timeout=5)
+        self.assertEqual(wrong_key.status_code, 401)
+
+
+class TestStripeRefunds(StripeCase):
     def test_refund_request_and_success(self):
         self.assertEqual(self.acquirer.refund_support, "full_and_partial")
-        self.stripe.answers = [stripe_refund(amount=14300)]
         refund = self._refund(143.0)
         self.assertEqual(len(self.stripe.requests), 1)
         request = self.stripe.requests[0]
-        self.assertEqual(request["path"], "/v1/refunds")
+        self.assertEqual((request["method"], request["path"]), ("POST", "/v1/refunds"))
         self.assertEqual(request["headers"]["Authorization"], "Bearer sk_test_SoOn")
         self.assertEqual(request["headers"]["Idempotency-Key"], refund.refund_idempotency_key)
         self.assertTrue(refund.refund_idempotency_key.startswith("soon-refund-"))
+        self.assertTrue(refund.refund_idempotency_key_date)
         self.assertEqual(request["headers"]["Stripe-Version"], "2016-03-07")
         self.assertEqual(request["headers"]["Content-Type"], "application/x-www-form-urlencoded")
         self.assertEqual(request["form"]["charge"], ["ch_1Test"])
         self.assertEqual(request["form"]["amount"], ["14300"])
         self.assertEqual(request["form"]["metadata[odoo_reference]"], [refund.reference])
         self.assertEqual(refund.state, "refunded")
-        self.assertEqual(refund.acquirer_reference, "re_1Test")
+        self.assertEqual(refund.acquirer_reference, self.stripe.refunds[0]["id"])
         self.assertEqual(refund.refund_invoice_id.amount_total, 143.0)
         self.assertEqual(self.order.payment_status, "refunded")
 
     def test_partial_amount_in_cents(self):
-        self.stripe.answers = [stripe_refund(amount=1999)]
         refund = self._refund(19.99)
         self.assertEqual(self.stripe.requests[0]["form"]["amount"], ["1999"])
         self.assertEqual(refund.state, "refunded")
@@ -128,7 +185,7 @@ class TestStripeRefunds(RefundsCase):
             self.customer.partner_id, [(self.product_a, 1, 1122334.0)], acquirer=self.acquirer, pricelist=pricelist
         )
         self._payment(order).acquirer_reference = "ch_1Vnd"
-        self.stripe.answers = [stripe_refund()]
+        self.stripe.add_charge("ch_1Vnd", 1234568, "vnd")
         refund = self._refund(1234567.0, order=order)
         self.assertEqual(self.stripe.requests[0]["form"]["amount"], ["1234567"])
         self.assertEqual(self.stripe.requests[0]["form"]["charge"], ["ch_1Vnd"])
@@ -139,9 +196,10 @@ class TestStripeRefunds(RefundsCase):
         self.assertEqual(Tx._get_minor_units(1500.0, self.env.ref("base.JPY")), 1500)
 
     def test_declined_refund_is_mapped_and_changes_nothing(self):
-        self.stripe.answers = [
-            stripe_error(400, "invalid_request_error", "Insufficient funds in Stripe account.", "balance_insufficient")
-        ]
+        self.stripe.inject(
+            status=400,
+            body=error_body("invalid_request_error", "Insufficient funds in Stripe account.", "balance_insufficient"),
+        )
         refund = self._refund(143.0)
         self.assertEqual(refund.state, "error")
         self.assertFalse(refund.refund_retryable)
@@ -151,71 +209,231 @@ class TestStripeRefunds(RefundsCase):
         self.assertEqual(self.order.payment_status, "paid")
         self.assertEqual(self.payment.amount_refundable, 143.0)
         # a new attempt, with a new key (Stripe replays a key's answer)
-        self.stripe.answers = [stripe_refund()]
         second = self._refund(143.0)
         self.assertEqual(second.state, "refunded")
-        keys = [request["headers"]["Idempotency-Key"] for request in self.stripe.requests]
-        self.assertEqual(keys, [refund.refund_idempotency_key, second.refund_idempotency_key])
-        self.assertNotEqual(keys[0], keys[1])
+        self.assertEqual(self._keys(), [refund.refund_idempotency_key, second.refund_idempotency_key])
+        self.assertNotEqual(self._keys()[0], self._keys()[1])
 
     def test_error_messages(self):
+        stripe = self.stripe
         cases = [
-            (stripe_error(401, "invalid_request_error", "Invalid API Key provided: sk_test_***"), "secret key", False),
-            (
-                stripe_error(
-                    400,
-                    "invalid_request_error",
-                    "Charge ch_1Test has already been refunded.",
-                    "charge_already_refunded",
-                ),
-                "already fully refunded",
-                False,
-            ),
-            (
-                stripe_error(400, "invalid_request_error", "No such charge: ch_1Test", "resource_missing"),
-                "does not know this payment",
-                False,
-            ),
-            (stripe_error(429, "rate_limit_error", "Too many requests"), "too many requests", True),
-            (stripe_error(402, "card_error", "Something odd"), "Stripe refused the refund.", False),
+            ("wrong key", "secret key", False, "Invalid API Key"),
+            ("refunded", "already fully refunded", False, "has already been refunded"),
+            ("unknown charge", "does not know this payment", False, "No such charge"),
+            ("too large", "larger than what is left", False, "greater than unrefunded amount"),
+            ("disputed", "customer disputed this payment", False, "charged back"),
+            ("rate limit", "too many requests", True, "Too many requests"),
+            ("card error", "Stripe refused the refund.", False, "Something odd"),
+            ("idempotency", "received this refund attempt before with other values", True, "same parameters"),
         ]
-        for answer, text, retryable in cases:
-            self.stripe.answers = [answer]
+        for case, text, retryable, stripe_message in cases:
+            stripe.secret_key = "sk_test_SoOn"
+            stripe.add_charge("ch_1Test", 14300)
+            if case == "wrong key":
+                stripe.secret_key = "sk_test_Rotated"
+            elif case == "refunded":
+                stripe.charges["ch_1Test"]["refunded"] = 14300
+            elif case == "unknown charge":
+                del stripe.charges["ch_1Test"]
+            elif case == "too large":
+                stripe.charges["ch_1Test"]["refunded"] = 13500
+            elif case == "disputed":
+                stripe.charges["ch_1Test"]["disputed"] = True
+            elif case == "rate limit":
+                stripe.inject(status=429)
+            elif case == "card error":
+                stripe.inject(status=402, body=error_body("card_error", "Something odd"))
+            else:
+                stripe.inject(
+                    status=400,
+                    body=error_body("idempotency_error", "Keys can only be used with the same parameters."),
+                )
             refund = self._refund(10.0)
-            self.assertEqual(refund.state, "error")
-            self.assertIn(text, refund.state_message)
-            self.assertIn(answer[1]["error"]["message"], refund.state_message)
-            self.assertEqual(refund.refund_retryable, retryable)
+            self.assertEqual(refund.state, "error", case)
+            self.assertIn(text, refund.state_message, case)
+            self.assertIn(stripe_message, refund.state_message, case)
+            self.assertEqual(refund.refund_retryable, retryable, case)
             if retryable:
                 refund.sudo(self.manager).action_abandon_refund()
+                self.assertEqual(refund.state, "cancel")
         self.assertFalse(self._credit_notes(self.customer.partner_id))
+        self.assertFalse(stripe.refunds)
 
-    def test_temporary_error_is_retried_with_the_same_key(self):
-        self.stripe.answers = [stripe_error(500, "api_error", "An unknown error occurred"), stripe_refund()]
+    def test_amount_below_the_smallest_unit_is_never_sent(self):
+        # what a rounding slip could leave: 0.4 cent
+        refund = self.payment._create_refund_transaction(0.004, False, None, "test", self.manager)
+        with self.assertRaisesRegex(RefundProviderError, "less than the smallest unit"):
+            refund._stripe_send_refund_request()
+        self.assertEqual(self.stripe.requests, [])
+
+    def test_answer_that_does_not_match_the_request_is_refused(self):
+        self.stripe.inject(alter={"amount": 1000})
+        refund = self._refund(50.0)
+        self.assertEqual((refund.state, refund.refund_retryable), ("error", True))
+        self.assertIn("of 1000 (smallest unit) on ch_1Test instead of 5000 on ch_1Test", refund.state_message)
+        self.assertFalse(self._credit_notes(self.customer.partner_id))
+        with self.assertRaisesRegex(UserError, "failed temporarily"):
+            self._refund(10.0)
+        # Stripe lists a refund for that attempt: it cannot be abandoned, the retry adopts it
+        with self.assertRaisesRegex(UserError, "retry it to record that refund"):
+            refund.sudo(self.manager).action_abandon_refund()
+        self.assertEqual(self._refund(50.0, retry=refund).state, "refunded")
+        self.assertEqual(len(self.stripe.posts()), 1)
+        self.assertEqual(len(self.stripe.refunds), 1)
+
+    def test_temporary_error_is_retried_after_asking_stripe(self):
+        self.stripe.inject(status=500)
         failed = self._refund(50.0)
         self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
         self.assertIn("temporary problem", failed.state_message)
+        first_key = self._keys()[0]
+        # Stripe saved the 500 under the key and would replay it: the retry lists the
+        # charge's refunds (none carries our reference) and sends the attempt with a new key
+        self.assertEqual(failed.refund_idempotency_key, first_key + "-k2")
         refund = self._refund(50.0, retry=failed)
         self.assertEqual(refund, failed)
         self.assertEqual(refund.state, "refunded")
-        keys = [request["headers"]["Idempotency-Key"] for request in self.stripe.requests]
-        self.assertEqual(keys, [failed.refund_idempotency_key] * 2)
-        self.assertEqual([r["form"]["amount"] for r in self.stripe.requests], [["5000"], ["5000"]])
+        self.assertEqual([(r["method"], r["path"]) for r in self.stripe.requests][1], ("GET", "/v1/refunds"))
+        self.assertEqual(self.stripe.requests[1]["query"]["charge"], ["ch_1Test"])
+        self.assertEqual(self._keys(), [first_key, first_key + "-k2"])
+        self.assertEqual([r["form"]["amount"] for r in self.stripe.posts()], [["5000"], ["5000"]])
+        self.assertEqual(len(self.stripe.refunds_of("ch_1Test")), 1)
         self.assertEqual(len(self.payment.refund_transaction_ids), 1)
         self.assertEqual(len(self._credit_notes(self.customer.partner_id)), 1)
 
-    def test_unreachable_stripe_can_be_retried(self):
+    def test_500_that_refunded_is_adopted(self):
+        self.stripe.inject(status=500, refund=True)
+        failed = self._refund(50.0)
+        self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
+        with self.assertRaisesRegex(UserError, "retry it to record that refund"):
+            failed.sudo(self.manager).action_abandon_refund()
+        refund = self._refund(50.0, retry=failed)
+        self.assertEqual(refund.state, "refunded")
+        self.assertEqual(refund.acquirer_reference, self.stripe.refunds[0]["id"])
+        self.assertEqual(len(self.stripe.posts()), 1)
+        self.assertEqual(len(self.stripe.refunds), 1)
+
+    def test_unreachable_stripe_is_retried_with_the_same_key_within_24_hours(self):
         self.stripe.stop()
         failed = self._refund(50.0)
         self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
         self.assertIn("Stripe could not be reached", failed.state_message)
         self.assertFalse(self._credit_notes(self.customer.partner_id))
-        self.stripe = FakeStripe()
-        self.addCleanup(self.stripe.stop)
-        self.env["ir.config_parameter"].sudo().set_param("soon_returns.stripe_api_url", self.stripe.url)
-        self.stripe.answers = [stripe_refund()]
+        key = failed.refund_idempotency_key
+        # still unreachable: the retry cannot even ask Stripe, nothing changes
+        self.assertEqual(self._refund(50.0, retry=failed).state, "error")
+        self.assertTrue(failed.refund_retryable)
+        with self.assertRaisesRegex(UserError, "could not be asked whether it refunded"):
+            failed.sudo(self.manager).action_abandon_refund()
+        self._start_stripe()
+        self.stripe.add_charge("ch_1Test", 14300)
         self.assertEqual(self._refund(50.0, retry=failed).state, "refunded")
-        self.assertEqual(self.stripe.requests[0]["headers"]["Idempotency-Key"], failed.refund_idempotency_key)
+        self.assertEqual(self._keys(), [key])
+
+    def test_timed_out_refund_is_found_after_24_hours_not_refunded_twice(self):
+        self._hang(refund_made=True)
+        failed = self._refund(50.0)
+        self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
+        self.assertIn("ReadTimeout", failed.state_message)
+        self.assertEqual(len(self.stripe.refunds), 1)  # Stripe refunded; Odoo does not know
+        self._age_key(failed, 25)  # Stripe forgot the key
+        refund = self._refund(50.0, retry=failed)
+        self.assertEqual(refund.state, "refunded")
+        self.assertEqual(refund.acquirer_reference, self.stripe.refunds[0]["id"])
+        self.assertEqual(len(self.stripe.posts()), 1)
+        self.assertEqual(len(self.stripe.refunds), 1)
+        self.assertEqual(self.payment.amount_refunded, 50.0)
+
+    def test_timed_out_request_that_never_ran_uses_a_new_key_after_24_hours(self):
+        self._hang(refund_made=False)
+        failed = self._refund(50.0)
+        key = failed.refund_idempotency_key
+        self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
+        self._age_key(failed, 25)
+        refund = self._refund(50.0, retry=failed)
+        self.assertEqual(refund.state, "refunded")
+        self.assertEqual(self._keys(), [key, key + "-k2"])
+        self.assertEqual(len(self.stripe.refunds), 1)
+
+    def test_return_paid_by_two_payments_is_refunded_once_when_the_first_attempt_timed_out(self):
+        order = self._paid_order(
+            self.customer.partner_id,
+            [(self.product_a, 2, 50.0), (self.product_b, 1, 80.0)],
+            acquirer=self.acquirer,
+            deliver=True,
+        )
+        first = self._payment(order)
+        first.write({"amount": 100.0, "acquirer_reference": "ch_First"})
+        second = self.env["payment.transaction"].create(
+            {
+                "acquirer_id": self.acquirer.id,
+                "amount": order.amount_total - 100.0,
+                "currency_id": first.currency_id.id,
+                "reference": order.name + "-2",
+                "partner_id": first.partner_id.id,
+                "partner_country_id": first.partner_country_id.id,
+                "sale_order_id": order.id,
+                "state": "done",
+                "acquirer_reference": "ch_Second",
+            }
+        )
+        self.stripe.add_charge("ch_First", 10000)
+        self.stripe.add_charge("ch_Second", 9800)
+        request = self._received_return(order, [(self.product_a, 1, self.reason_other)])
+        self._hang(refund_made=True)
+        failed = self._refund(payment=first, return_request=request)
+        self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
+        # the other payment cannot refund the return (nor anything) while the attempt is unknown
+        for payment, kwargs in ((second, {"return_request": request}), (second, {"amount": 10.0}), (first, {})):
+            with self.assertRaisesRegex(UserError, "failed temporarily"):
+                self._refund(payment=payment, **kwargs)
+        with self.assertRaisesRegex(UserError, "retry it to record that refund"):
+            failed.sudo(self.manager).action_abandon_refund()
+        refund = self._refund(payment=first, retry=failed)
+        self.assertEqual(refund.state, "refunded")
+        self.assertEqual(request.state, "refunded")
+        self.assertEqual(len(self.stripe.refunds), 1)
+        self.assertEqual(self.stripe.refunds[0]["amount"], 5500)
+        with self.assertRaisesRegex(UserError, "must be received before it is refunded"):
+            self._refund(payment=second, return_request=request)
+        self.assertEqual(len(self.stripe.refunds), 1)
+
+    def test_pending_refund_stays_refunding_until_checked(self):
+        self.stripe.next_statuses = ["pending"]
+        refund = self._refund(50.0)
+        self.assertEqual(refund.state, "refunding")
+        self.assertEqual(refund.refund_invoice_id.state, "draft")
+        self.assertEqual(self.payment.amount_refundable, 93.0)
+        self.assertEqual(self.order.payment_status, "paid")
+        with self.assertRaisesRegex(UserError, "You can refund at most"):
+            self._refund(100.0)
+        refund.sudo(self.manager).action_check_refund()  # still pending
+        self.assertEqual(refund.state, "refunding")
+        self.stripe.set_status(refund.acquirer_reference, "succeeded")
+        with self.assertRaises(AccessError):
+            refund.sudo(self.salesman).action_check_refund()
+        refund.sudo(self.manager).action_check_refund()
+        self.assertEqual(refund.state, "refunded")
+        self.assertEqual(refund.refund_invoice_id.state, "paid")
+        self.assertEqual(self.order.payment_status, "partially_refunded")
+        with self.assertRaisesRegex(UserError, "Only refunds waiting"):
+            refund.sudo(self.manager).action_check_refund()
+
+    def test_pending_refund_that_fails_frees_its_amount(self):
+        self.stripe.next_statuses = ["pending"]
+        refund = self._refund(50.0)
+        self.stripe.set_status(refund.acquirer_reference, "failed")
+        refund.sudo(self.manager).action_check_refund()
+        self.assertEqual((refund.state, refund.refund_retryable), ("error", False))
+        self.assertIn("expired_or_canceled_card", refund.state_message)
+        self.assertEqual(refund.refund_invoice_id.state, "cancel")
+        self.assertEqual(self.payment.amount_refundable, 143.0)
+        # refused at once: failed too
+        self.stripe.next_statuses = ["failed"]
+        failed = self._refund(50.0)
+        self.assertEqual((failed.state, failed.refund_retryable), ("error", False))
+        self.assertIn("failed: expired_or_canceled_card", failed.state_message)
+        self.assertEqual(self._refund(143.0).state, "refunded")
 
     def test_payment_without_charge_reference_is_refused_before_calling_stripe(self):
         self.payment.acquirer_reference = False
