@@ -26,6 +26,7 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/payment_acquirer_data.xml",
+        "data/res_currency_data.xml",
         "wizard/return_request_reject_views.xml",
         "wizard/payment_refund_wizard_views.xml",
         "views/return_request_views.xml",

@@ -21,6 +21,8 @@ class SoonDemoPaymentController(http.Controller):
     def _demo_transaction(self, post):
         """The draft or pending demo transaction the signed form is about, else NotFound."""
         Tx = request.env["payment.transaction"].sudo()
+        if any("\x00" in (post.get(key) or "") for key in FORM_KEYS):
+            raise NotFound()  # PostgreSQL refuses NUL characters
         reference = post.get("reference") or ""
         tx = Tx.search([("reference", "=", reference), ("acquirer_id.provider", "=", "soon_demo")], limit=1)
         if not tx:

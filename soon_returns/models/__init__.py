@@ -16,4 +16,5 @@ from . import return_report
 from . import payment_acquirer
 from . import payment_transaction
 from . import account_payment
+from . import res_currency
 from . import return_request_demo

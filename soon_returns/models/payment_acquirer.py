@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import str2bool
 
 #: what a payment acquirer can refund from Odoo, weakest first
 REFUND_SUPPORT = [
@@ -10,6 +11,8 @@ REFUND_SUPPORT = [
 REFUND_LEVEL = {key: level for level, (key, _label) in enumerate(REFUND_SUPPORT)}
 #: Stripe's API, unless the ``soon_returns.stripe_api_url`` system parameter says otherwise
 STRIPE_API_URL = "https://api.stripe.com"
+#: system parameter of the demo shops (their demo data sets it): the demo acquirer may be published
+DEMO_PAYMENTS_PARAM = "soon.demo_payments_enabled"
 
 
 class PaymentAcquirer(models.Model):
@@ -73,6 +76,25 @@ class PaymentAcquirer(models.Model):
             raise ValidationError(
                 _("The demo acquirer accepts any payment without money: it can only be used in test mode.")
             )
+
+    @api.constrains("provider", "website_published")
+    def _check_soon_demo_published(self):
+        """Published, the demo acquirer confirms orders without money: only
+        where demo payments are enabled on purpose (a demo shop)."""
+        published = self.filtered(lambda a: a.provider == "soon_demo" and a.website_published)
+        if published and not self._soon_demo_payments_enabled():
+            raise ValidationError(
+                _(
+                    "The demo acquirer confirms orders without any money: it cannot be published on this shop. "
+                    "Demo payments are only for demo shops (system parameter %s set to True)."
+                )
+                % DEMO_PAYMENTS_PARAM
+            )
+
+    @api.model
+    def _soon_demo_payments_enabled(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(DEMO_PAYMENTS_PARAM) or "False"
+        return str2bool(value.strip(), default=False)
 
     @api.onchange("provider")
     def _onchange_provider_refund_support(self):

@@ -26,6 +26,7 @@ Draft, refunding and refunded refunds count against what is left to refund.
 import hashlib
 import hmac
 import logging
+import math
 import re
 from datetime import datetime, timedelta
 
@@ -43,6 +44,29 @@ _logger = logging.getLogger(__name__)
 REFUND_RESERVING_STATES = ("draft", "refunding", "refunded")
 #: who may refund customers
 REFUND_GROUPS = ("account.group_account_manager", "sales_team.group_sale_manager")
+#: the refund's bookkeeping: only the add-ons' own code (as superuser) sets it
+REFUND_FIELDS = (
+    "operation",
+    "source_transaction_id",
+    "refund_manual",
+    "refund_idempotency_key",
+    "refund_idempotency_key_date",
+    "refund_retryable",
+    "refund_invoice_id",
+    "refund_payment_id",
+    "refund_return_request_id",
+    "refund_user_id",
+    "refund_reason",
+)
+#: what a refund trusts of a captured payment (and of a refund): set by the
+#: provider's feedback or the add-ons' own code, never by a user's write
+CAPTURED_FIELDS = ("state", "amount", "acquirer_reference", "currency_id", "acquirer_id", "sale_order_id")
+#: states of a payment whose money was taken (or held)
+CAPTURED_STATES = ("done", "authorized")
+#: states a user's write or create can never give a transaction
+TRUSTED_STATES = ("done", "authorized", "refunding", "refunded")
+#: acquirers whose pending payments staff mark as paid by hand (no provider refunds them)
+MARK_AS_PAID_PROVIDERS = ("transfer", "manual")
 #: seconds to wait for Stripe's answer (the refund keeps the payment locked meanwhile)
 STRIPE_TIMEOUT = 30
 #: Stripe prunes idempotency keys once they are 24 hours old: an older key is
@@ -164,6 +188,85 @@ class PaymentTransaction(models.Model):
                 tx.amount_refundable = max(tx.currency_id.round(tx.amount - reserved), 0.0)
             else:
                 tx.amount_refundable = 0.0
+
+    # ------------------------------------------------------------------
+    # CRUD: what the refunds trust is written by trusted code only
+    # ------------------------------------------------------------------
+    @api.model
+    def create(self, values):
+        if not self._is_trusted_payment_writer():
+            forbidden = [name for name in REFUND_FIELDS if values.get(name) and values[name] != "payment"]
+            if values.get("state") in TRUSTED_STATES:
+                forbidden.append("state")
+            if forbidden:
+                self._raise_guarded_fields(forbidden)
+        return super().create(values)
+
+    @api.multi
+    def write(self, values):
+        if not self._is_trusted_payment_writer():
+            forbidden = self._get_guarded_changes(values)
+            if forbidden:
+                self._raise_guarded_fields(forbidden)
+        return super().write(values)
+
+    @api.model
+    def _is_trusted_payment_writer(self):
+        """The add-ons' own code and the providers' feedback run as superuser
+        (``sudo()``); no request of a user can: Odoo 11 lets every employee
+        write transactions over RPC."""
+        return self.env.user._is_superuser()
+
+    @api.multi
+    def _get_guarded_changes(self, values):
+        """The fields of ``values`` that would change what the refunds trust:
+        the refund's bookkeeping on any transaction; on a captured payment, a
+        refund or a payment being made captured, its state, amount, provider
+        reference, currency, acquirer and order. Only a pending payment of a
+        wire transfer may be marked paid by a user (Odoo's "Mark as paid")."""
+        forbidden = set()
+        capturing = values.get("state") in TRUSTED_STATES
+        for tx in self:
+            names = list(REFUND_FIELDS)
+            if capturing or tx.operation == "refund" or tx.state in CAPTURED_STATES + TRUSTED_STATES:
+                names += CAPTURED_FIELDS
+            changed = {name for name in names if name in values and tx._is_changed_by(name, values[name])}
+            if changed == {"state"} and tx._can_be_marked_paid_by_user(values["state"]):
+                changed = set()
+            forbidden |= changed
+        return sorted(forbidden)
+
+    @api.multi
+    def _can_be_marked_paid_by_user(self, state):
+        self.ensure_one()
+        return (
+            state == "done"
+            and self.operation == "payment"
+            and self.state in ("draft", "pending")
+            and self.acquirer_id.provider in MARK_AS_PAID_PROVIDERS
+        )
+
+    @api.multi
+    def _is_changed_by(self, name, value):
+        self.ensure_one()
+        field = self._fields[name]
+        current = self.sudo()[name]
+        if field.type == "many2one":
+            return current.id != (value or False)
+        if field.type == "float":
+            return float_compare(current or 0.0, value or 0.0, precision_digits=6) != 0
+        return (current or False) != (value or False)
+
+    @api.model
+    def _raise_guarded_fields(self, names):
+        labels = ", ".join(self._fields[name].get_description(self.env)["string"] for name in names)
+        raise AccessError(
+            _(
+                "Payments and refunds are recorded by the payment providers and the refund wizard only: "
+                "you cannot set %s yourself."
+            )
+            % labels
+        )
 
     # ------------------------------------------------------------------
     # Actions (buttons of a refund transaction)
@@ -332,11 +435,11 @@ class PaymentTransaction(models.Model):
         """Never more than captured minus what is refunded or being refunded."""
         self.ensure_one()
         currency = self.currency_id
-        if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:
+        if self._compare_amounts(amount, 0.0) <= 0:
             raise UserError(_("Enter an amount to refund above zero."))
         reserved = self._get_reserved_refund_amount(exclude)
         refundable = currency.round(self.amount - reserved)
-        if float_compare(amount, refundable, precision_rounding=currency.rounding) > 0:
+        if self._compare_amounts(amount, refundable) > 0:
             raise UserError(
                 _(
                     "You can refund at most %(refundable)s of payment %(reference)s: %(paid)s was paid and "
@@ -387,8 +490,8 @@ class PaymentTransaction(models.Model):
                 % acquirer.name
             )
         if acquirer.refund_support == "full_only":
-            whole = float_compare(amount, self.amount, precision_rounding=self.currency_id.rounding) == 0
-            if not whole or not float_is_zero(self._get_reserved_refund_amount(), 2):
+            whole = self._compare_amounts(amount, self.amount) == 0
+            if not whole or self._compare_amounts(self._get_reserved_refund_amount(), 0.0):
                 raise UserError(
                     _(
                         "%(acquirer)s only refunds whole payments: refund %(amount)s at once, "
@@ -403,6 +506,22 @@ class PaymentTransaction(models.Model):
     @api.multi
     def _format_amount(self, amount):
         return formatLang(self.env, amount, currency_obj=self.currency_id)
+
+    @api.multi
+    def _compare_amounts(self, amount1, amount2):
+        """-1, 0 or 1, compared in the currency's smallest unit as the
+        providers count it (whole đồng for VND, whatever Odoo's rounding)."""
+        self.ensure_one()
+        if not all(math.isfinite(amount or 0.0) for amount in (amount1, amount2)):
+            raise UserError(_("Enter a valid amount."))
+        difference = self._get_minor_units(amount1, self.currency_id) - self._get_minor_units(amount2, self.currency_id)
+        return (difference > 0) - (difference < 0)
+
+    @api.multi
+    def _round_to_minor_units(self, amount):
+        """``amount`` rounded to what the providers can pay (whole đồng for VND)."""
+        self.ensure_one()
+        return self._get_minor_units(amount, self.currency_id) / self._get_minor_units(1.0, self.currency_id)
 
     # ------------------------------------------------------------------
     # Refund: the whole operation
@@ -448,7 +567,7 @@ class PaymentTransaction(models.Model):
             return_request._check_refund_allowed(source)
         plan = source._prepare_refund_plan(amount, return_request, reason)
         amount = plan["amount"]
-        if retry and float_compare(-retry.amount, amount, precision_rounding=source.currency_id.rounding):
+        if retry and source._compare_amounts(-retry.amount, amount):
             raise UserError(
                 _(
                     "The failed attempt %(reference)s was for %(attempt)s, not %(amount)s: retry it as it was, "
@@ -591,11 +710,12 @@ class PaymentTransaction(models.Model):
         reason = reason or _("Refund of %s") % order.name
         if amount is None:
             raise UserError(_("Enter the amount to refund."))
-        amount = currency.round(amount)
+        self._compare_amounts(amount, 0.0)  # refuses nan and inf
+        amount = currency.round(self._round_to_minor_units(amount))
         if (
             len(invoices) == 1
             and not invoices.refund_invoice_ids
-            and float_compare(invoices.amount_total, amount, precision_rounding=currency.rounding) == 0
+            and self._compare_amounts(invoices.amount_total, amount) == 0
             and invoices.currency_id == currency
         ):
             return {"amount": amount, "reason": reason, "invoice": invoices, "vals": None}
@@ -688,7 +808,7 @@ class PaymentTransaction(models.Model):
         else:
             credit_note = self.env["account.invoice"].create(plan["vals"])
             credit_note.compute_taxes()
-        if float_compare(credit_note.amount_total, -self.amount, precision_rounding=self.currency_id.rounding):
+        if self._compare_amounts(credit_note.amount_total, -self.amount):
             raise UserError(
                 _("The credit note would be %(credit)s instead of %(amount)s: check the order's taxes and prices.")
                 % {"credit": self._format_amount(credit_note.amount_total), "amount": self._format_amount(-self.amount)}
@@ -1127,15 +1247,18 @@ class PaymentTransaction(models.Model):
 
     @api.multi
     def _soon_demo_form_get_invalid_parameters(self, data):
+        """Junk (non-ASCII signature, ``nan``, ``inf``, no amount) is invalid, never an error."""
         invalid = []
         signature = self._soon_demo_signature(self.reference, self.amount, self.currency_id.name)
-        if not hmac.compare_digest(signature, data.get("signature") or ""):
+        received = data.get("signature") or ""
+        received = received.encode("utf-8", "replace") if isinstance(received, str) else b""
+        if not hmac.compare_digest(signature.encode(), received):
             invalid.append(("signature", data.get("signature"), "..."))
         try:
-            amount = float(data.get("amount") or 0.0)
-        except ValueError:
+            amount = float(data.get("amount"))
+        except (TypeError, ValueError):
             amount = None
-        if amount is None or float_compare(amount, self.amount, 2):
+        if amount is None or not math.isfinite(amount) or self._compare_amounts(amount, self.amount):
             invalid.append(("amount", data.get("amount"), "%.2f" % self.amount))
         if data.get("currency") != self.currency_id.name:
             invalid.append(("currency", data.get("currency"), self.currency_id.name))

@@ -108,3 +108,22 @@ class TestDemoPaymentPage(RefundsDataMixin, SoonHttpCase):
         response = self._submit(page)
         self.assertTrue(response.headers["Location"].endswith("/shop/payment/validate"))
         self.assertNotIn("evil", response.headers["Location"])
+
+    def test_junk_is_404_never_a_500(self):
+        """NaN, infinite amounts, a non-ASCII signature, a NUL: 404, no
+        traceback in the log, nothing written."""
+        page = self._pay_page()
+        with self.assertNoLogs("odoo", level="ERROR"):
+            for junk in (
+                {"amount": "nan"},
+                {"amount": "inf"},
+                {"amount": "-inf"},
+                {"amount": "1e400"},
+                {"signature": "é" * 64},
+                {"reference": "a\x00b"},
+            ):
+                with self.subTest(junk=junk):
+                    self.assertEqual(self._post("/payment/soon_demo/pay", dict(self.form, **junk)).status_code, 404)
+                    self.assertEqual(self._submit(page, **junk).status_code, 404)
+        self.assertEqual(self._refreshed(), ("draft", "draft", "not_paid"))
+        self.assertFalse(self.tx.acquirer_reference)

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class PaymentRefundWizard(models.TransientModel):
@@ -58,8 +59,14 @@ class PaymentRefundWizard(models.TransientModel):
     # Defaults and computes
     # ------------------------------------------------------------------
     @api.model
-    def default_get(self, fields_list):
+    def _check_refund_access(self):
+        """Managers only, whatever the way in (``default_get``, ``create``
+        with every field, a read of the amounts, the buttons)."""
         self.env["payment.transaction"]._check_refund_access()
+
+    @api.model
+    def default_get(self, fields_list):
+        self._check_refund_access()
         values = super().default_get(fields_list)
         order = self.env["sale.order"].browse(values.get("order_id"))
         retry = self.env["payment.transaction"].browse(values.get("retry_transaction_id")).sudo()
@@ -80,6 +87,11 @@ class PaymentRefundWizard(models.TransientModel):
                     "error_message": retry.state_message,
                 }
             )
+        elif payment and not return_request and payment._compare_amounts(payment.amount_refundable, 0.0) <= 0:
+            raise UserError(
+                _("Order %s is already fully refunded (or its refunds are in progress): nothing is left to refund.")
+                % order.name
+            )
         values["transaction_id"] = payment.id
         values["method"] = "provider" if payment.acquirer_id.refund_support != "none" else "manual"
         values["journal_id"] = payment.acquirer_id.journal_id.id
@@ -96,8 +108,38 @@ class PaymentRefundWizard(models.TransientModel):
             return payment.sudo()._prepare_refund_plan(None, return_request.sudo())["amount"]
         return payment.sudo().amount_refundable
 
+    @api.model
+    def create(self, values):
+        self._check_refund_access()
+        wizard = super().create(values)
+        wizard._check_consistency()
+        return wizard
+
+    @api.multi
+    def write(self, values):
+        self._check_refund_access()
+        result = super().write(values)
+        self._check_consistency()
+        return result
+
+    @api.multi
+    def _check_consistency(self):
+        """The payment is a captured payment of the order; the return and the
+        failed attempt are the order's and the payment's."""
+        for wizard in self.sudo():
+            payment, order = wizard.transaction_id, wizard.order_id
+            if payment.sale_order_id != order or payment.operation != "payment":
+                raise UserError(_("Choose a payment of order %s.") % order.name)
+            if wizard.return_request_id and wizard.return_request_id.order_id != order:
+                raise UserError(_("Choose a return of order %s.") % order.name)
+            retry = wizard.retry_transaction_id
+            if retry and retry.source_transaction_id != payment:
+                raise UserError(_("This refund attempt cannot be retried: start a new refund."))
+
     @api.depends("transaction_id", "return_request_id")
     def _compute_amounts(self):
+        # the amounts of any payment are read as superuser: managers only
+        self._check_refund_access()
         for wizard in self:
             payment = wizard.transaction_id.sudo()
             wizard.amount_paid = payment.amount
@@ -129,6 +171,7 @@ class PaymentRefundWizard(models.TransientModel):
     @api.multi
     def action_refund(self):
         self.ensure_one()
+        self._check_refund_access()
         manual = self.method == "manual" and not self.retry_transaction_id
         if self.return_request_id:
             amount = None  # the returned lines' value, computed by the refund itself
@@ -159,6 +202,7 @@ class PaymentRefundWizard(models.TransientModel):
     def action_abandon_attempt(self):
         """Give up the failed attempt (the provider shows no refund), then start over."""
         self.ensure_one()
+        self._check_refund_access()
         self.retry_transaction_id.action_abandon_refund()
         self.write(
             {
