@@ -3,6 +3,7 @@ import logging
 
 import phonenumbers
 from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
 _logger = logging.getLogger(__name__)
@@ -123,6 +124,21 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def action_done(self):
+        # a public method: anyone who can name a picking may call it over RPC.
+        # Validating needs the right to change the picking, and a finished
+        # (done or cancelled) transfer is never validated again: Odoo would
+        # rewrite its date and re-run what follows a validation.
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        if self.ids:
+            # a concurrent validation of the same transfer waits here, then
+            # fails to serialise and is retried on the finished transfer
+            self.env.cr.execute("SELECT id FROM stock_picking WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+            self.invalidate_cache(["state"], self.ids)
+        finished = self.filtered(lambda p: p.state in ("done", "cancel"))
+        if finished:
+            raise UserError(_("%s is already done or cancelled: it cannot be validated again.")
+                            % ", ".join(finished.mapped("name")))
         res = super().action_done()
         if not self.env.context.get("soon_defer_shipped_email"):
             self._schedule_shipped_email()

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .common import DeliveryFlowCase
 
@@ -77,8 +77,9 @@ class TestShippedEmail(DeliveryFlowCase):
         order, delivery = self._ship_one_step([(self.tea_set, 1)])
         self._validate_standard(delivery)
 
-        # a retried request / a second worker validating again
-        delivery.action_done()
+        # a retried request / a second worker validating again: refused
+        with self.assertRaises(UserError):
+            delivery.action_done()
         delivery._schedule_shipped_email()
 
         self.assertEqual(len(self._shipped_mails(delivery)), 1)
