@@ -10,9 +10,22 @@ from odoo.http import request
 from odoo.tools import consteq
 from werkzeug.exceptions import NotFound
 
-from ..models.return_request import ReturnRequestError
+from ..models.return_request import MAX_PHOTOS_PER_LINE, ReturnRequestError
 
 KEPT_PREFIX = "kept-"
+# room for the text fields of the form on top of the photos (bytes)
+FORM_TEXT_ALLOWANCE = 1024 * 1024
+
+
+def _token_matches(expected, given):
+    """``consteq`` that says no (instead of raising TypeError) to a token that
+    is not plain ASCII text, such as ``é``."""
+    if not expected or not isinstance(given, str):
+        return False
+    try:
+        return consteq(expected, given)
+    except (TypeError, ValueError):
+        return False
 
 
 class ReturnPortal(CustomerPortal):
@@ -47,15 +60,24 @@ class ReturnPortal(CustomerPortal):
             record.check_access_rights("read")
             record.check_access_rule("read")
         except AccessError:
-            if not access_token or not consteq(record_sudo.access_token, access_token):
+            if not _token_matches(record_sudo.access_token, access_token):
                 raise NotFound()
         return record_sudo
 
     def _return_order_check_access(self, order_id, access_token=None):
-        try:
-            return self._order_check_access(order_id, access_token=access_token)
-        except (AccessError, MissingError):
+        """The order as sudo if the visitor may see it, else NotFound (a
+        missing order, or a token that is wrong or not even ASCII)."""
+        order = request.env["sale.order"].browse(order_id)
+        order_sudo = order.sudo().exists()
+        if not order_sudo:
             raise NotFound()
+        try:
+            order.check_access_rights("read")
+            order.check_access_rule("read")
+        except (AccessError, MissingError):
+            if not _token_matches(order_sudo.access_token, access_token):
+                raise NotFound()
+        return order_sudo
 
     # ------------------------------------------------------------------
     # The return form of an order
@@ -68,10 +90,23 @@ class ReturnPortal(CustomerPortal):
         if request.httprequest.method != "POST":
             return self._render_return_form(order, access_token)
         form = {
-            key: value
+            key: value.replace("\x00", "")
             for key, value in request.httprequest.form.items()
             if not key.startswith(KEPT_PREFIX) and key not in ("csrf_token", "access_token")
         }
+        max_request = self._max_request_bytes(order)
+        if (request.httprequest.content_length or 0) > max_request:
+            response = self._render_return_form(
+                order,
+                access_token,
+                form=form,
+                errors={
+                    "lines": _("Your photos are too large: send at most %s MB in all.")
+                    % request.env["return.request"]._format_qty(max_request / 1024.0 / 1024.0)
+                },
+            )
+            response.status_code = 413
+            return response
         files = self._read_uploads(order)
         try:
             return_request = request.env["return.request"]._portal_submit(order, form, files)
@@ -84,18 +119,41 @@ class ReturnPortal(CustomerPortal):
             url += "?access_token=%s" % return_request.access_token
         return request.redirect(url, code=303)
 
+    def _max_request_bytes(self, order):
+        """The largest form this order's return page accepts: every line with
+        the most photos at the largest size, and room for the text."""
+        photo_bytes = order.company_id._get_return_photo_max_bytes()
+        return len(order.order_line) * MAX_PHOTOS_PER_LINE * photo_bytes + FORM_TEXT_ALLOWANCE
+
     def _read_uploads(self, order):
         """``{field: [(filename, bytes)]}`` from the uploads and the photos kept
-        from a refused submission (never more than the size limit + 1 byte)."""
-        limit = int(order.company_id.return_photo_max_mb * 1024 * 1024) + 1
+        from a refused submission.
+
+        A file is never read beyond the size limit + 1 byte (enough to refuse
+        it), and a field with more files than allowed is not read at all (its
+        files are listed empty, for the count check to refuse them). Streams are
+        rewound first: Odoo calls the route again after a serialization
+        failure, and the second call must see the same photos.
+        """
+        limit = order.company_id._get_return_photo_max_bytes() + 1
         files = {}
         httprequest = request.httprequest
         for key in httprequest.files:
-            for upload in httprequest.files.getlist(key):
-                files.setdefault(key, []).append((upload.filename, upload.stream.read(limit)))
+            uploads = [upload for upload in httprequest.files.getlist(key) if upload.filename]
+            too_many = len(uploads) > MAX_PHOTOS_PER_LINE
+            for upload in uploads:
+                content = b""
+                if not too_many:
+                    upload.stream.seek(0)
+                    content = upload.stream.read(limit)
+                files.setdefault(key, []).append((upload.filename, content))
         for key in httprequest.form:
             if key.startswith(KEPT_PREFIX):
-                for value in httprequest.form.getlist(key):
+                values = httprequest.form.getlist(key)
+                if len(values) > MAX_PHOTOS_PER_LINE:
+                    # refused by the count check without decoding anything
+                    values = [value.partition(":")[0] + ":" for value in values]
+                for value in values:
                     name, _sep, data = value.partition(":")
                     try:
                         content = base64.b64decode(data, validate=True)[:limit]

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# largest photo a company may allow on the return form (MB)
+RETURN_PHOTO_MAX_MB_LIMIT = 20.0
 
 
 class ResCompany(models.Model):
@@ -32,3 +36,18 @@ class ResCompany(models.Model):
     return_sla_received_hours = fields.Float(
         string="Hours to Refund", default=72.0, help="A received request not refunded within this delay is late."
     )
+
+    @api.constrains("return_photo_max_mb")
+    def _check_return_photo_max_mb(self):
+        for company in self:
+            if not 0 < company.return_photo_max_mb <= RETURN_PHOTO_MAX_MB_LIMIT:
+                raise ValidationError(
+                    _("The maximum photo size of a return must be above 0 and at most %s MB.")
+                    % ("%g" % RETURN_PHOTO_MAX_MB_LIMIT)
+                )
+
+    def _get_return_photo_max_bytes(self):
+        """The photo size limit in bytes, within (0, 20 MB] whatever is stored."""
+        self.ensure_one()
+        size_mb = min(max(self.return_photo_max_mb or 0.0, 0.0), RETURN_PHOTO_MAX_MB_LIMIT)
+        return int(size_mb * 1024 * 1024)

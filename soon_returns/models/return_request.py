@@ -19,6 +19,9 @@ SLA_STATES = ("submitted", "approved", "received")
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_PHOTOS_PER_LINE = 5
 FORM_KEY_RE = re.compile(r"^(qty|reason|comment|photos)-(.+)$")
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses
+ID_RE = re.compile(r"^[0-9]{1,18}$")
+QUANTITY_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
 
 
 class ReturnRequestError(UserError):
@@ -300,9 +303,9 @@ class ReturnRequest(models.Model):
             match = FORM_KEY_RE.match(key)
             if match:
                 posted.add(match.group(2))
-        if any(not raw.isdigit() or int(raw) not in order_line_ids for raw in posted):
+        if any(not ID_RE.match(raw) or int(raw) not in order_line_ids for raw in posted):
             errors["lines"] = _("Your request contains an item that is not part of this order.")
-        max_bytes = int(order.company_id.return_photo_max_mb * 1024 * 1024)
+        max_bytes = order.company_id._get_return_photo_max_bytes()
         line_commands, photos = [], {}
         for sale_line in order.order_line:
             lid = sale_line.id
@@ -327,6 +330,9 @@ class ReturnRequest(models.Model):
                 errors[qty_key] = info["refusal"]
                 continue
             rounding = sale_line.product_uom.rounding
+            if not self._is_whole_in_units(qty, sale_line.product_uom):
+                errors[qty_key] = _("Enter a whole number: this item is returned by the unit.")
+                continue
             if float_compare(float_round(qty, precision_rounding=rounding), qty, precision_digits=6):
                 errors[qty_key] = _("This quantity cannot be split further than %s.") % (
                     float_repr(rounding, 6).rstrip("0").rstrip("."),
@@ -373,6 +379,11 @@ class ReturnRequest(models.Model):
 
     @api.model
     def _parse_quantity(self, raw):
+        """The number typed by the customer (ASCII digits, a dot or a comma),
+        or None."""
+        raw = (raw or "").strip()
+        if not QUANTITY_RE.match(raw):
+            return None
         try:
             qty = float(raw.replace(",", "."))
         except ValueError:
@@ -380,8 +391,24 @@ class ReturnRequest(models.Model):
         return qty if math.isfinite(qty) else None
 
     @api.model
+    def _is_whole_in_units(self, qty, uom):
+        """False when ``qty`` of ``uom`` is not a whole number of pieces.
+
+        Odoo ships Unit(s) with a rounding of 0.001, which lets 0.5 of a lamp
+        through; a unit of the "Unit" category counts pieces, so the quantity
+        expressed in that category's reference unit must be whole (0.5 Dozen
+        = 6 Units is fine). Other categories (weight, volume...) follow their
+        own rounding only.
+        """
+        unit_category = self.env.ref("product.product_uom_categ_unit", raise_if_not_found=False)
+        if not uom or uom.category_id != unit_category or not uom.factor:
+            return True
+        pieces = qty / uom.factor
+        return not float_compare(pieces, round(pieces), precision_digits=6)
+
+    @api.model
     def _parse_reason(self, raw):
-        if not raw or not str(raw).isdigit():
+        if not raw or not ID_RE.match(str(raw)):
             return self.env["return.reason"]
         return self.env["return.reason"].sudo().browse(int(raw)).exists()
 

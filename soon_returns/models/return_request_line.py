@@ -33,6 +33,7 @@ class ReturnRequestLine(models.Model):
         string="Received",
         compute="_compute_qty_received",
         store=True,
+        compute_sudo=True,  # the warehouse worker receiving the goods may not see the return
         digits=dp.get_precision("Product Unit of Measure"),
     )
     reason_id = fields.Many2one("return.reason", string="Reason", required=True, ondelete="restrict")

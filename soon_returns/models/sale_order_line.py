@@ -15,6 +15,7 @@ class SaleOrderLine(models.Model):
         string="Quantity in Open Returns",
         compute="_compute_qty_return_reserved",
         store=True,
+        compute_sudo=True,  # follows returns the current user may not see
         digits=dp.get_precision("Product Unit of Measure"),
         help="Quantity customers asked to return in requests still submitted or "
         "approved, not received yet. Received quantities are already deducted "

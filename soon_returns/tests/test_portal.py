@@ -3,6 +3,7 @@ visitor holding the order's access token, and strangers.  Every refusal shows
 its message next to the field, keeps the input and creates nothing."""
 
 import os
+from unittest import mock
 
 from lxml import html
 from odoo.tests import common
@@ -10,6 +11,7 @@ from PIL import Image
 
 from soon_runtime.testing import SoonHttpCase
 
+from ..models.return_request import MAX_PHOTOS_PER_LINE
 from .common import ReturnsDataMixin, png_bytes
 
 
@@ -487,3 +489,163 @@ class TestPortalAccess(PortalReturnsCase):
         self.assertEqual(self._get("/my/returns/%d?access_token=wrong" % request.id).status_code, 404)
         self.assertEqual(self._get("/my/returns/999999999").status_code, 404)
         self.assertEqual(self._get("/my/orders/999999999/return").status_code, 404)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestPortalBadInput(PortalReturnsCase):
+    """Junk a visitor can send: a 404 or the form again with a message, never
+    a 500, no traceback in the log, nothing written."""
+
+    def _data(self, qty="1", line=None):
+        lid = (line or self.line_a).id
+        return {"qty-%d" % lid: qty, "reason-%d" % lid: str(self.reason_changed.id), "method": "dropoff"}
+
+    def test_non_ascii_tokens_and_missing_orders_are_404(self):
+        request = self.Request._portal_submit(
+            self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")])
+        )
+        self._sync()
+        before = self._count()
+        with self.assertNoLogs("odoo", level="ERROR"):
+            self.assertEqual(self._get("/my/returns/%d?access_token=é" % request.id).status_code, 404)
+            self.assertEqual(self._get(self._form_url(token="é")).status_code, 404)
+            self.assertEqual(self._get("/my/orders/999999999/return?access_token=é").status_code, 404)
+        self.assertEqual(self._count(), before)
+
+    def test_missing_order_is_404_for_staff_too(self):
+        # the administrator passes every access check: the order itself is missing
+        self.authenticate("admin", "admin")
+        with self.assertNoLogs("odoo", level="ERROR"):
+            self.assertEqual(self._get("/my/orders/999999999/return").status_code, 404)
+            self.assertEqual(self._get("/my/returns/999999999").status_code, 404)
+
+    def test_superscript_digits_are_not_numbers(self):
+        self.authenticate("ret_customer", "ret_customer")
+        before = self._count()
+        with self.assertNoLogs("odoo", level="ERROR"):
+            self._assert_refused(
+                self._post(self._data(qty="²")), "qty-%d" % self.line_a.id, "Enter a number.", before
+            )
+            # "²".isdigit() is True, but int("²") raises: a line id and a reason id of "²"
+            data = self._data()
+            data.update({"qty-²": "1", "reason-²": "1"})
+            self._assert_refused(
+                self._post(data), "lines", "Your request contains an item that is not part of this order.", before
+            )
+            data = self._data()
+            data["reason-%d" % self.line_a.id] = "²"
+            self._assert_refused(self._post(data), "reason-%d" % self.line_a.id, "Choose a reason.", before)
+
+    def test_half_a_unit_is_refused(self):
+        self.authenticate("ret_customer", "ret_customer")
+        self.assertEqual(self.line_a.product_uom, self.env.ref("product.product_uom_unit"))
+        before = self._count()
+        for qty in ("0.5", "1,5"):
+            doc = self._assert_refused(
+                self._post(self._data(qty=qty)),
+                "qty-%d" % self.line_a.id,
+                "Enter a whole number: this item is returned by the unit.",
+                before,
+            )
+            self.assertEqual(self._input_value(doc, "qty-%d" % self.line_a.id), qty)
+        self.assertEqual(self._post(self._data(qty="2")).status_code, 303)
+        self.assertEqual(self._count(), before + 1)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestPortalPhotoLimits(PortalReturnsCase):
+    """Photos are counted and measured while they are read, the request has a
+    size cap, and a retried request keeps its photos."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("ret_customer", "ret_customer")
+        self.before = self._count()
+
+    def _data(self, reason=None):
+        lid = self.line_a.id
+        return {
+            "qty-%d" % lid: "1",
+            "reason-%d" % lid: str((reason or self.reason_damaged).id),
+            "comment-%d" % lid: "Broken",
+            "method": "dropoff",
+        }
+
+    def _spy_validate(self):
+        """Record the size of every file ``_portal_validate`` receives."""
+        seen = []
+        Model = type(self.env["return.request"])
+        original = Model._portal_validate
+
+        def spy(model, order, form, files):
+            seen.append({key: [len(data) for _name, data in uploads] for key, uploads in files.items()})
+            return original(model, order, form, files)
+
+        patcher = mock.patch.object(Model, "_portal_validate", spy)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return seen
+
+    def test_too_many_photos_are_refused_unread(self):
+        seen = self._spy_validate()
+        key = "photos-%d" % self.line_a.id
+        files = [(key, ("p%d.png" % i, png_bytes(), "image/png")) for i in range(MAX_PHOTOS_PER_LINE + 1)]
+        self._assert_refused(
+            self._post(self._data(), files=files), key, "Attach at most %d photos" % MAX_PHOTOS_PER_LINE, self.before
+        )
+        self.assertEqual(seen, [{key: [0] * (MAX_PHOTOS_PER_LINE + 1)}])
+
+    def test_a_large_photo_is_read_only_up_to_the_limit(self):
+        seen = self._spy_validate()
+        key = "photos-%d" % self.line_a.id
+        big = png_bytes() + os.urandom(1024 * 1024 + 4096)  # 1 MB allowed
+        self._assert_refused(
+            self._post(self._data(), files=[(key, ("big.png", big, "image/png"))]), key, "larger than 1 MB", self.before
+        )
+        self.assertEqual(seen, [{key: [1024 * 1024 + 1]}])
+
+    def test_request_size_is_capped(self):
+        self.company.return_photo_max_mb = 0.1
+        self._sync()
+        # two lines x 5 photos x 0.1 MB + 1 MB for the text: 2 MB at most
+        key = "photos-%d" % self.line_a.id
+        seen = self._spy_validate()
+        response = self._post(self._data(), files=[(key, ("huge.png", os.urandom(2200 * 1024), "image/png"))])
+        self.assertEqual(response.status_code, 413)
+        doc = html.fromstring(response.content)
+        message = doc.xpath("string(//*[hasclass('o_return_error')][@data-field='lines'])")
+        self.assertIn("Your photos are too large: send at most 2 MB in all.", message)
+        self.assertEqual(self._input_value(doc, "comment-%d" % self.line_a.id), "Broken")
+        self.assertEqual(seen, [], "nothing was read nor validated")
+        self.assertEqual(self._count(), self.before)
+
+    def test_retried_submission_keeps_its_photos(self):
+        """Odoo runs the route again after a serialization failure (two
+        submissions on one order at once): the photos must still be there."""
+        Model = type(self.env["return.request"])
+        original = Model._portal_submit
+        calls = []
+
+        def conflict_once(model, order, form, files=None):
+            calls.append({key: [len(data) for _name, data in uploads] for key, uploads in (files or {}).items()})
+            if len(calls) == 1:
+                model.env.cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'concurrent update' USING ERRCODE = 'serialization_failure'; END $$",
+                    log_exceptions=False,
+                )
+            return original(model, order, form, files)
+
+        key = "photos-%d" % self.line_a.id
+        photo = png_bytes(fmt="JPEG")
+        with mock.patch.object(Model, "_portal_submit", conflict_once):
+            response = self._post(self._data(), files=[(key, ("dent.jpg", photo, "image/jpeg"))])
+        self.assertEqual(len(calls), 2, "Odoo retried the request once")
+        self.assertEqual(calls[0], calls[1])
+        self.assertEqual(calls[1], {key: [len(photo)]})
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        self.assertEqual(self._count(), self.before + 1)
+        request = self.Request.search([("order_id", "=", self.order.id)], limit=1)
+        self.assertEqual(request.line_ids.photo_ids.mapped("name"), ["dent.jpg"])
+        self.assertEqual(request.line_ids.photo_ids.file_size, len(photo))
