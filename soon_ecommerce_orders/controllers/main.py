@@ -16,6 +16,12 @@ _ID_RE = re.compile(r"[0-9]{1,10}", re.ASCII)
 _QTY_RE = re.compile(r"\s*[-+]?[0-9]{1,15}(\.[0-9]{0,6})?\s*", re.ASCII)
 
 
+class TermsNotAccepted(UserError):
+    """Payment refused because the terms are not accepted: the checkout
+    script (static/src/js/terms.js) recognises it by its name and shows the
+    message next to the terms box."""
+
+
 def to_id(value):
     """A database id from request input (int, float or digits), else None."""
     if isinstance(value, bool):
@@ -109,7 +115,7 @@ class SoonWebsiteSale(WebsiteSale):
     def _check_payment_allowed(self, order, acquirer=None):
         """Refuse, with a message for the customer, a payment the shop cannot accept."""
         if order._terms_acceptance_missing():
-            raise UserError(_("Please accept the terms and conditions to confirm your order."))
+            raise TermsNotAccepted(_("Please accept the terms and conditions to confirm your order."))
         if acquirer is not None:
             available = request.env["payment.acquirer"].search(expression.AND([
                 self._available_acquirers_domain(order), [("id", "=", acquirer.id)]]))
