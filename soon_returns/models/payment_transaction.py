@@ -336,6 +336,22 @@ class PaymentTransaction(models.Model):
                 )
         return True
 
+    @api.model
+    def _cron_check_pending_refunds(self):
+        """Scheduled: every refund the provider has not settled yet is asked
+        again (each on its own: one that cannot be checked now waits for the
+        next run)."""
+        refunds = self.sudo().search(
+            [("operation", "=", "refund"), ("state", "=", "refunding"), ("refund_manual", "=", False)], order="id"
+        )
+        for refund in refunds:
+            try:
+                with self.env.cr.savepoint():
+                    refund.action_check_refund()
+            except UserError as error:
+                _logger.warning("Pending refund %s not checked: %s", refund.reference, error.name)
+        return True
+
     @api.multi
     def _check_no_provider_refund(self):
         """Before an attempt whose outcome is unknown is abandoned: the

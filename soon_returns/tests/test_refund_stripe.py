@@ -435,6 +435,29 @@ class TestStripeRefunds(StripeCase):
         self.assertIn("failed: expired_or_canceled_card", failed.state_message)
         self.assertEqual(self._refund(143.0).state, "refunded")
 
+    def test_pending_refunds_are_checked_every_hour(self):
+        cron = self.env.ref("soon_returns.ir_cron_check_pending_refunds")
+        self.assertEqual((cron.interval_number, cron.interval_type, cron.active), (1, "hours", True))
+        self.stripe.next_statuses = ["pending", "pending"]
+        first = self._refund(50.0)
+        second = self._refund(20.0)
+        self.stripe.set_status(first.acquirer_reference, "succeeded")
+        Tx = self.env["payment.transaction"]
+        Tx._cron_check_pending_refunds()
+        self.assertEqual((first.state, second.state), ("refunded", "refunding"))
+        # Stripe unreachable: nothing changes, nothing raised, the next run checks again
+        self.stripe.set_status(second.acquirer_reference, "failed")
+        parameters = self.env["ir.config_parameter"].sudo()
+        parameters.set_param("soon_returns.stripe_api_url", "http://127.0.0.1:9")  # nothing listens there
+        Tx._cron_check_pending_refunds()
+        self.assertEqual(second.state, "refunding")
+        with self.assertRaisesRegex(UserError, "Stripe could not be reached"):
+            second.sudo(self.manager).action_check_refund()
+        parameters.set_param("soon_returns.stripe_api_url", self.stripe.url)
+        Tx._cron_check_pending_refunds()
+        self.assertEqual((second.state, second.refund_retryable), ("error", False))
+        self.assertEqual(self.payment.amount_refundable, 93.0)
+
     def test_payment_without_charge_reference_is_refused_before_calling_stripe(self):
         self.payment.acquirer_reference = False
         with self.assertRaisesRegex(UserError, "no Stripe charge reference"):
