@@ -2,7 +2,7 @@ import base64
 
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_repr
 
 
@@ -68,6 +68,14 @@ class ReturnRequestLine(models.Model):
                     _("%s: %s asked to return in open requests, but only %s delivered.")
                     % (sale_line.product_id.display_name, sale_line.qty_return_reserved, sale_line.qty_delivered)
                 )
+
+    @api.multi
+    def unlink(self):
+        # salespeople may remove a line while the request is reviewed; once it
+        # is approved the line carries the return transfer and the refund
+        if any(line.request_id.state != "submitted" for line in self):
+            raise UserError(_("Lines can only be removed from a return request that is still submitted."))
+        return super().unlink()
 
     @api.depends("qty_received", "reason_id", "sale_line_id")
     def _compute_refund_amounts(self):

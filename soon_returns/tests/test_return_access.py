@@ -3,7 +3,7 @@
 orders nobody is assigned to), never another salesperson's; "All Documents"
 sees every one; warehouse workers still receive the goods of any return."""
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import ReturnsCase
 
@@ -11,7 +11,9 @@ from .common import ReturnsCase
 class TestReturnAccessBySalesperson(ReturnsCase):
     def setUp(self):
         super().setUp()
-        self.own = self._make_user("Own Returns Salesman", "ret_own", "base.group_user", "sales_team.group_sale_salesman")
+        self.own = self._make_user(
+            "Own Returns Salesman", "ret_own", "base.group_user", "sales_team.group_sale_salesman"
+        )
         self.other = self._make_user(
             "Other Returns Salesman", "ret_other", "base.group_user", "sales_team.group_sale_salesman"
         )
@@ -42,17 +44,20 @@ class TestReturnAccessBySalesperson(ReturnsCase):
         )
         Report = self.env["return.report"].sudo(self.own)
         self.assertEqual(
-            set(Report.search([("order_id", "in", (self.order | self.own_order | self.free_order).ids)]).mapped(
-                "order_id.id"
-            )),
+            set(
+                Report.search([("order_id", "in", (self.order | self.own_order | self.free_order).ids)]).mapped(
+                    "order_id.id"
+                )
+            ),
             {self.own_order.id, self.free_order.id},
         )
         self.assertFalse(Report.search([("order_id", "=", self.order.id)]))
         # they work on their own returns as before
         self.own_return.sudo(self.own).write({"return_method": "pickup"})
         self.own_return.line_ids.sudo(self.own).write({"comment": "Checked"})
-        self.assertEqual(self.own_return.sudo(self.own).read(["access_token"])[0]["access_token"],
-                         self.own_return.access_token)
+        self.assertEqual(
+            self.own_return.sudo(self.own).read(["access_token"])[0]["access_token"], self.own_return.access_token
+        )
 
     def test_own_documents_salesman_cannot_read_or_change_another_salespersons_return(self):
         theirs = self.others_return.sudo(self.own)
@@ -76,6 +81,8 @@ class TestReturnAccessBySalesperson(ReturnsCase):
                     ],
                 }
             )
+        with self.assertRaises(AccessError):
+            self.others_return.line_ids.sudo(self.own).unlink()
         self.others_return.invalidate_cache()
         self.assertEqual(self.others_return.return_method, "dropoff")
         self.assertEqual(self.others_return.state, "submitted")
@@ -103,6 +110,25 @@ class TestReturnAccessBySalesperson(ReturnsCase):
             picking.action_done()
             request.invalidate_cache()
             self.assertEqual(request.state, "received")
+
+
+class TestReturnLinesStay(ReturnsCase):
+    def test_lines_are_removed_only_while_the_request_is_submitted(self):
+        request = self.Request._portal_submit(
+            self.order,
+            self._form(
+                self.order, [(self.product_a, 1, self.reason_changed, ""), (self.product_b, 1, self.reason_changed, "")]
+            ),
+        )
+        salesman = self._make_user("Lines Salesman", "ret_lines", "base.group_user", "sales_team.group_sale_salesman")
+        self.order.user_id = salesman
+        line_b = request.line_ids.filtered(lambda line: line.product_id == self.product_b)
+        line_b.sudo(salesman).unlink()
+        self.assertEqual(request.line_ids.product_id, self.product_a)
+        request._approve()
+        with self.assertRaisesRegex(UserError, "still submitted"):
+            request.line_ids.sudo(salesman).unlink()
+        self.assertEqual(len(request.line_ids), 1)
 
 
 class TestPhotoSizeSetting(ReturnsCase):
