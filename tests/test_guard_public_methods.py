@@ -116,7 +116,8 @@ def _args_table():
 
 ARGS = _args_table()
 
-#: tables whose rows (ids and row versions) must not change on a refused call
+#: tables whose rows (ids and row versions) must not change on a refused
+#: call, with those of every model the add-ons define (``_watched_tables``)
 TABLES = (
     "sale_order", "sale_order_line", "stock_picking", "stock_move", "stock_move_line", "stock_quant",
     "account_invoice", "account_move", "account_payment", "payment_transaction", "payment_acquirer",
@@ -130,7 +131,7 @@ REFUSALS = {"user_error", "warning", "access_error", "missing_error", "access_de
             "except_orm"}
 
 
-#: transient models whose own records a user may delete (the wizard closing)
+#: transient models whose own records a user may fill in and delete (using, closing the wizard)
 TRANSIENT_OWN_OK = ("payment.refund.wizard", "return.request.reject", "soon.delivery.process",
                     "soon.delivery.process.line", "stock.backorder.confirmation", "mail.compose.message",
                     "res.config.settings", "email_template.preview")
@@ -154,11 +155,8 @@ def soon_public_methods(env):
 
 def soon_models(env):
     """Models a SoOn add-on defines (not only extends), abstract ones aside."""
-    return sorted(
-        name for name, model in env.registry.models.items()
-        if (model._original_module or "").startswith("soon_") and not model._abstract and model._auto
-        or (model._original_module or "").startswith("soon_") and model._transient
-    )
+    return sorted(name for name, model in env.registry.models.items()
+                  if (model._original_module or "").startswith("soon_") and not model._abstract)
 
 
 def stored_fields(env, model):
@@ -330,11 +328,15 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
         self.sync()
         return targets
 
+    def _watched_tables(self):
+        models = [self.env[name] for name in soon_models(self.env)]
+        return sorted(set(TABLES) | {model._table for model in models if model._auto})
+
     def _snapshot(self):
         """Row count and row versions of every watched table (ctid changes on any UPDATE)."""
         cr = self.http_cr
         state = {}
-        for table in TABLES:
+        for table in self._watched_tables():
             cr.execute("SELECT count(*), md5(coalesce(string_agg(id::text || ctid::text, ',' ORDER BY id), '')) "
                        "FROM %s" % table)
             state[table] = cr.fetchone()
