@@ -430,7 +430,7 @@ class ReturnRequest(models.Model):
             errors.append(_("Attach at most %d photos per item.") % MAX_PHOTOS_PER_LINE)
             return [], errors
         for name, data in uploads:
-            name = (name or "photo").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:128]
+            name = (name or "").replace("\x00", "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:128] or "photo"
             if len(data) > max_bytes:
                 errors.append(_("“%s” is larger than %s MB.") % (name, self._format_qty(max_bytes / 1024.0 / 1024.0)))
                 continue

@@ -535,6 +535,17 @@ class TestPortalBadInput(PortalReturnsCase):
             data["reason-%d" % self.line_a.id] = "²"
             self._assert_refused(self._post(data), "reason-%d" % self.line_a.id, "Choose a reason.", before)
 
+    def test_nul_characters_are_dropped(self):
+        # PostgreSQL refuses NUL in text: the comment would end in a 500
+        self.authenticate("ret_customer", "ret_customer")
+        data = self._data()
+        data["comment-%d" % self.line_a.id] = "Dented\x00 box"
+        with self.assertNoLogs("odoo", level="ERROR"):
+            response = self._post(data)
+        self.assertEqual(response.status_code, 303, response.text[:300])
+        request = self.Request.search([("order_id", "=", self.order.id)], limit=1)
+        self.assertEqual(request.line_ids.comment, "Dented box")
+
     def test_half_a_unit_is_refused(self):
         self.authenticate("ret_customer", "ret_customer")
         self.assertEqual(self.line_a.product_uom, self.env.ref("product.product_uom_unit"))
