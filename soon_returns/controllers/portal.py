@@ -1,5 +1,6 @@
 import base64
 import binascii
+import re
 
 from odoo import _, http
 from odoo.addons.portal.controllers.portal import get_records_pager
@@ -198,6 +199,8 @@ class ReturnPortal(CustomerPortal):
             "state": {"label": _("Status"), "order": "state, date_submitted desc"},
         }
         sortby = sortby if sortby in searchbar_sortings else "date"
+        # Odoo's pager does int(page) when str(page).isdigit(): "²" passes that test
+        page = int(page) if isinstance(page, int) or re.match(r"^[0-9]{1,9}$", str(page)) else 1
         pager = portal_pager(
             url="/my/returns",
             url_args={"sortby": sortby},

@@ -524,6 +524,7 @@ class TestPortalBadInput(PortalReturnsCase):
         self.authenticate("ret_customer", "ret_customer")
         before = self._count()
         with self.assertNoLogs("odoo", level="ERROR"):
+            self.assertEqual(self._get("/my/returns?page=²").status_code, 200)
             self._assert_refused(self._post(self._data(qty="²")), "qty-%d" % self.line_a.id, "Enter a number.", before)
             # "²".isdigit() is True, but int("²") raises: a line id and a reason id of "²"
             data = self._data()
