@@ -13,13 +13,9 @@ from werkzeug.urls import url_quote
 #: ids are PostgreSQL integers: a larger number is an SQL error, not a missing record
 MAX_ID = 2 ** 31 - 1
 _ID_RE = re.compile(r"[0-9]{1,10}", re.ASCII)
+#: Odoo's access tokens (uuid4) and our signed tokens: ASCII letters, digits, dashes
+_TOKEN_RE = re.compile(r"[A-Za-z0-9-]{1,128}", re.ASCII)
 _QTY_RE = re.compile(r"\s*[-+]?[0-9]{1,15}(\.[0-9]{0,6})?\s*", re.ASCII)
-
-
-class TermsNotAccepted(UserError):
-    """Payment refused because the terms are not accepted: the checkout
-    script (static/src/js/terms.js) recognises it by its name and shows the
-    message next to the terms box."""
 
 
 def to_id(value):
@@ -87,10 +83,14 @@ class SoonWebsiteSale(WebsiteSale):
         values = super()._get_shop_payment_values(order, **kwargs)
         values["soon_terms_required"] = self._terms_required()
         values["soon_terms_accepted"] = bool(order.terms_accepted_date)
+        # the checkout script recognises the server's refusal by this message
+        values["soon_terms_refusal"] = self._terms_refusal()
         if kwargs.get("terms_error"):
-            values["errors"].append((_("Terms and conditions"),
-                                     _("Please accept the terms and conditions to confirm your order.")))
+            values["errors"].append((_("Terms and conditions"), self._terms_refusal()))
         return values
+
+    def _terms_refusal(self):
+        return _("Please accept the terms and conditions to confirm your order.")
 
     @staticmethod
     def _terms_required():
@@ -115,7 +115,7 @@ class SoonWebsiteSale(WebsiteSale):
     def _check_payment_allowed(self, order, acquirer=None):
         """Refuse, with a message for the customer, a payment the shop cannot accept."""
         if order._terms_acceptance_missing():
-            raise TermsNotAccepted(_("Please accept the terms and conditions to confirm your order."))
+            raise UserError(self._terms_refusal())
         if acquirer is not None:
             available = request.env["payment.acquirer"].search(expression.AND([
                 self._available_acquirers_domain(order), [("id", "=", acquirer.id)]]))
@@ -226,7 +226,7 @@ class SoonWebsiteSale(WebsiteSale):
         """The id of a product the website sells, or ``error`` raised."""
         product_id = to_id(product_id)
         product = request.env["product.product"].sudo().browse(product_id).exists() if product_id else None
-        if not product or not product.sale_ok:
+        if not product or not product.sale_ok or not product.active or not product.website_published:
             raise error
         return product.id
 
@@ -265,6 +265,8 @@ class SoonWebsiteSale(WebsiteSale):
         its customer: the token now goes through the same checks as the
         reminder's "Resume your order" link."""
         if access_token:
+            if not isinstance(access_token, str) or not _TOKEN_RE.fullmatch(access_token):
+                raise NotFound()
             order = request.env["sale.order"].sudo().search([("access_token", "=", access_token)], limit=1)
             if not order:
                 raise NotFound()

@@ -32,6 +32,7 @@ class TestRoutesBadInput(SoonHttpCase):
         self.product = env["product.product"].create({
             "name": "SoOn Junk Kettle", "type": "consu", "list_price": 20.0,
             "website_published": True, "sale_ok": True})
+        self.hidden = env["product.product"].create({"name": "SoOn Unpublished Kettle", "list_price": 5.0})
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.website_published = True
         self.victim = env["res.partner"].create({
@@ -169,6 +170,7 @@ class TestRoutesBadInput(SoonHttpCase):
             for params in ({"product_id": "abc", "add_qty": 1}, {"product_id": 10 ** 20, "add_qty": 1},
                            {"product_id": [self.product.id], "add_qty": 1}, {"add_qty": 1},
                            {"product_id": 999999999, "add_qty": 1},
+                           {"product_id": self.hidden.id, "add_qty": 1},
                            {"product_id": self.product.id, "line_id": "abc", "set_qty": 2},
                            {"product_id": self.product.id, "add_qty": "NaN"},
                            {"product_id": self.product.id, "add_qty": "abc"},
@@ -181,6 +183,17 @@ class TestRoutesBadInput(SoonHttpCase):
         self.refresh()
         self.assertEqual(cart.order_line, line)
         self.assertEqual(line.product_uom_qty, 1)
+        with self.no_error_logged():
+            self.assertEqual(self.post("/shop/cart/update", {"product_id": self.hidden.id}).status_code, 404)
+            self.assertEqual(self.get("/shop/cart?access_token=a%00b").status_code, 404)
+        self.refresh()
+        self.assertEqual(cart.order_line, line, "a product not sold on the website is not added")
+
+    def test_dashboard_period_junk(self):
+        self.authenticate("admin", "admin")
+        with self.no_error_logged():
+            for params in ({}, {"date_from": "2026-01-01"}, {"date_from": "é", "date_to": [1]}):
+                self.assertReadableError(self.json_rpc("/website/fetch_dashboard_data", params), "YYYY-MM-DD")
 
     def test_absurd_quantities_are_capped(self):
         cart = self.add_to_cart()

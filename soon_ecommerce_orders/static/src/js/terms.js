@@ -18,8 +18,6 @@ var PaymentForm = require('payment.payment_form');
  * the server's message next to the box instead of a "Server Error".
  */
 
-//: the server's refusal (controllers/main.py TermsNotAccepted)
-var TERMS_ERROR = /\.TermsNotAccepted$/;
 var state = {
     accepted: false,
     // the message of the server's last refusal for the terms, until shown
@@ -27,10 +25,14 @@ var state = {
     show: null,
 };
 
+// the server's refusal for the terms: its message, also given to the page
+// (data-refusal of #soon_terms, controllers/main.py _terms_refusal)
 core.bus.on('rpc:result', null, function (data, result) {
     var error = result && result.error && result.error.data;
-    if (error && TERMS_ERROR.test(error.name || '')) {
-        state.refusal = error.message;
+    var expected = $('#soon_terms').data('refusal');
+    if (error && error.exception_type === 'user_error' && expected
+            && String(error.message || '').trim() === String(expected).trim()) {
+        state.refusal = String(error.message).trim();
     }
 });
 
