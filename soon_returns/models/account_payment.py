@@ -22,6 +22,15 @@ class AccountPayment(models.Model):
             refunds._on_refund_done(self.env.user)
         return result
 
+    def _do_payment(self):
+        """A payment with a saved card charges it through the provider: Odoo
+        creates and captures the transaction as the user, who may not write
+        a captured transaction (refunds trust it). Once the user is checked
+        to be allowed to write this payment, the provider does it as superuser."""
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        return super(AccountPayment, self.sudo())._do_payment()
+
     @api.multi
     def cancel(self):
         self._cancel_manual_refunds()

@@ -5,6 +5,8 @@ refund's bookkeeping is refused on the server. Also: the demo acquirer is
 published on demo shops only, VND amounts are whole đồng, and the refund
 wizard checks its user whatever the way in."""
 
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import MAGIC_COLUMNS
 
@@ -288,3 +290,37 @@ class TestRefundWizardAccess(RefundsCase):
         self.assertEqual(self.order.payment_status, "refunded")
         with self.assertRaisesRegex(UserError, "already fully refunded"):
             self._wizard(self.order, self.manager)
+
+
+class TestSavedCardPayment(RefundsCase):
+    """Odoo's "register a payment with a saved card" charges through the
+    provider as the accountant: still works with the guards."""
+
+    def test_accountant_charges_a_saved_card(self):
+        partner = self.customer.partner_id
+        token = self.env["payment.token"].create(
+            {"name": "Demo card 4242", "partner_id": partner.id, "acquirer_id": self.demo.id, "acquirer_ref": "tok"}
+        )
+        Tx = type(self.env["payment.transaction"])
+
+        def charge(tx, **kwargs):
+            # what a provider's s2s answer does (e.g. Stripe's _stripe_s2s_validate_tree), as the calling user
+            tx.write({"state": "done", "acquirer_reference": "demo_ch_saved_card"})
+            return True
+
+        values = {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": partner.id,
+            "amount": 42.0,
+            "journal_id": self.bank_journal.id,
+            "payment_method_id": self.env.ref("payment.account_payment_method_electronic_in").id,
+            "payment_token_id": token.id,
+        }
+        with patch.object(Tx, "s2s_do_transaction", charge, create=True):
+            payment = self.env["account.payment"].sudo(self.accountant).create(values)
+        tx = payment.sudo().payment_transaction_id
+        self.assertEqual((tx.state, tx.acquirer_reference, tx.amount), ("done", "demo_ch_saved_card", 42.0))
+        # a salesperson (who sees every transaction) still cannot rewrite it afterwards
+        with self.assertRaises(AccessError):
+            tx.sudo(self.salesman).write({"acquirer_reference": "ch_other"})
