@@ -363,11 +363,11 @@ class TestStripeRefunds(StripeCase):
             deliver=True,
         )
         first = self._payment(order)
-        first.write({"amount": 100.0, "acquirer_reference": "ch_First"})
+        first.write({"amount": 90.0, "acquirer_reference": "ch_First"})
         second = self.env["payment.transaction"].create(
             {
                 "acquirer_id": self.acquirer.id,
-                "amount": order.amount_total - 100.0,
+                "amount": order.amount_total - 90.0,
                 "currency_id": first.currency_id.id,
                 "reference": order.name + "-2",
                 "partner_id": first.partner_id.id,
@@ -377,8 +377,8 @@ class TestStripeRefunds(StripeCase):
                 "acquirer_reference": "ch_Second",
             }
         )
-        self.stripe.add_charge("ch_First", 10000)
-        self.stripe.add_charge("ch_Second", 9800)
+        self.stripe.add_charge("ch_First", 9000)
+        self.stripe.add_charge("ch_Second", 10800)
         request = self._received_return(order, [(self.product_a, 1, self.reason_other)])
         self._hang(refund_made=True)
         failed = self._refund(payment=first, return_request=request)
@@ -389,6 +389,10 @@ class TestStripeRefunds(StripeCase):
                 self._refund(payment=payment, **kwargs)
         with self.assertRaisesRegex(UserError, "retry it to record that refund"):
             failed.sudo(self.manager).action_abandon_refund()
+        # the order's Refund button opens the wizard on that attempt, though another payment has more left
+        self.assertEqual(order._get_refundable_transactions()[:1], second)
+        wizard = self._wizard(order, self.manager)
+        self.assertEqual((wizard.retry_transaction_id, wizard.transaction_id), (failed, first))
         refund = self._refund(payment=first, retry=failed)
         self.assertEqual(refund.state, "refunded")
         self.assertEqual(request.state, "refunded")

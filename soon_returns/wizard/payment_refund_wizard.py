@@ -74,8 +74,11 @@ class PaymentRefundWizard(models.TransientModel):
         payment = self.env["payment.transaction"]
         if not retry and order:
             payment = order._get_refundable_transactions()[:1]
-            # an attempt that failed temporarily is retried first (it may have reached the provider)
-            retry = payment.refund_transaction_ids.filtered(lambda tx: tx.state == "error" and tx.refund_retryable)[:1]
+            # an attempt that failed temporarily is retried first (it may have reached the provider),
+            # whichever payment of the order it refunds
+            retry = order.sudo().payment_tx_ids.filtered(
+                lambda tx: tx.operation == "refund" and tx.state == "error" and tx.refund_retryable
+            )[:1]
         if retry:
             payment = retry.source_transaction_id
             return_request = retry.refund_return_request_id
