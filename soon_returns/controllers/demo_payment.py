@@ -25,7 +25,7 @@ class SoonDemoPaymentController(http.Controller):
             raise NotFound()  # PostgreSQL refuses NUL characters
         reference = post.get("reference") or ""
         tx = Tx.search([("reference", "=", reference), ("acquirer_id.provider", "=", "soon_demo")], limit=1)
-        if not tx:
+        if not tx or not tx.acquirer_id._soon_demo_payments_enabled():
             raise NotFound()
         # signature, amount and currency, as the feedback checks them
         if tx._soon_demo_form_get_invalid_parameters(post):

@@ -1284,6 +1284,11 @@ class PaymentTransaction(models.Model):
     def _soon_demo_form_validate(self, data):
         if self.state not in ("draft", "pending"):
             return True
+        if not self.acquirer_id._soon_demo_payments_enabled():
+            # no money moves: never a confirmed order outside a demo shop, published or not
+            return self.write(
+                {"state": "error", "state_message": _("Demo payments are disabled on this shop: no order is paid.")}
+            )
         outcome = self.acquirer_id.soon_demo_payment_outcome
         if outcome == "ask":
             outcome = data.get("outcome") if data.get("outcome") in ("done", "pending", "error") else "done"

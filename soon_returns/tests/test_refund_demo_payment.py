@@ -127,3 +127,16 @@ class TestDemoPaymentPage(RefundsDataMixin, SoonHttpCase):
                     self.assertEqual(self._submit(page, **junk).status_code, 404)
         self.assertEqual(self._refreshed(), ("draft", "draft", "not_paid"))
         self.assertFalse(self.tx.acquirer_reference)
+
+    def test_no_demo_payment_where_demo_payments_are_disabled(self):
+        """Even unpublished, the demo acquirer pays nothing outside a demo shop."""
+        page = self._pay_page()
+        self.env["ir.config_parameter"].set_param("soon.demo_payments_enabled", "False")
+        with self.assertNoLogs("odoo", level="ERROR"):
+            self.assertEqual(self._post("/payment/soon_demo/pay", self.form).status_code, 404)
+            self.assertEqual(self._submit(page).status_code, 404)
+        self.assertEqual(self._refreshed(), ("draft", "draft", "not_paid"))
+        # the feedback itself (however it is reached) refuses too
+        self.env["payment.transaction"].sudo().form_feedback(self.tx._soon_demo_form_data(), "soon_demo")
+        self.assertEqual(self._refreshed(), ("error", "draft", "not_paid"))
+        self.assertFalse(self.tx.acquirer_reference)
