@@ -273,7 +273,8 @@ class PaymentTransaction(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def action_retry_refund(self):
-        """Open the refund wizard on this failed attempt (same idempotency key)."""
+        """Open the refund wizard on this attempt of unknown outcome (the
+        provider is asked for it before anything is sent again)."""
         self.ensure_one()
         self._check_refund_access()
         if not (self.operation == "refund" and self.state == "error" and self.refund_retryable):
@@ -1055,9 +1056,12 @@ class PaymentTransaction(models.Model):
         if response.status_code >= 400 or "error" in payload or not payload:
             error = self._stripe_refund_error(response.status_code, payload.get("error") or {})
             kind = (payload.get("error") or {}).get("type")
-            if response.status_code >= 500 and kind == "api_error" or kind == "idempotency_error":
+            if response.status_code >= 500 and kind == "api_error" or response.status_code == 400 and (
+                kind == "idempotency_error"
+            ):
                 # Stripe saved this answer under the key and would replay it:
                 # the retry looks for a refund of this attempt, then uses a new key
+                # (never after a 409: the first request is still running)
                 error.values = {
                     "refund_idempotency_key": self._get_next_refund_idempotency_key(),
                     "refund_idempotency_key_date": False,
@@ -1198,7 +1202,9 @@ class PaymentTransaction(models.Model):
         )
         if kind == "authentication_error" or status_code == 401:
             text = _("Stripe refused the secret key: check the credentials of the acquirer.")
-        elif kind == "idempotency_error" or status_code == 409:
+        elif status_code == 409:
+            text = _("Stripe is still processing an earlier request of this refund attempt: retry it in a moment.")
+        elif kind == "idempotency_error":
             text = _(
                 "Stripe received this refund attempt before with other values: retry it (Stripe's refunds of the "
                 "payment are checked first) or abandon it."

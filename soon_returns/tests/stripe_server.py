@@ -54,6 +54,9 @@ class FakeStripe:
         self.requests = []  # every request received, for assertions
         self.faults = []  # what the next refund requests meet (see ``inject``)
         self.next_statuses = []  # statuses of the next refunds made (default: succeeded)
+        self.inflight = {}  # idempotency key -> parameters of a request still running (a "late" timeout)
+        self._deferred = {}  # handler thread -> (key, parameters) to run once released
+        self._release = threading.Event()  # ends the "late" requests (``finish_late``)
         self.lock = threading.RLock()
         fake = self
 
@@ -80,6 +83,7 @@ class FakeStripe:
         return "http://127.0.0.1:%d" % self.server.server_address[1]
 
     def stop(self):
+        self._release.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -89,17 +93,29 @@ class FakeStripe:
     def advance(self, hours):
         self.now += hours * 3600
 
-    def inject(self, status=None, body=None, refund=False, timeout=None, alter=None):
+    def inject(self, status=None, body=None, refund=False, timeout=None, alter=None, late=False):
         """What the next ``POST /v1/refunds`` meets, in order:
 
         * ``status``/``body``: this error answer (``refund``: after making the
           refund, like a 500 that hides a success); saved under the key when
           the endpoint ran (any status but 429, as Stripe does);
         * ``timeout``: no answer for ``timeout`` seconds, then the connection
-          closes (``refund``: the refund was made and its answer saved);
+          closes (``refund``: the refund was made and its answer saved; with
+          ``late``, only when the test calls ``finish_late``: meanwhile the
+          request is running, and the same key answers 409 like Stripe);
         * ``alter``: fields of the refund answer replaced (a broken answer).
         """
-        self.faults.append({"status": status, "body": body, "refund": refund, "timeout": timeout, "alter": alter})
+        self.faults.append(
+            {"status": status, "body": body, "refund": refund, "timeout": timeout, "alter": alter, "late": late}
+        )
+
+    def finish_late(self, timeout=30):
+        """The requests still running (``late`` timeouts) make their refunds now."""
+        self._release.set()
+        deadline = time.monotonic() + timeout
+        while self.inflight and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not self.inflight, "the late requests did not finish"
 
     def set_status(self, refund_id, status, failure_reason=None):
         """The bank settles a pending refund (``succeeded`` or ``failed``)."""
@@ -141,8 +157,17 @@ class FakeStripe:
                 status, body = (200, refund) if refund else self._missing("refund", split.path.rsplit("/", 1)[1])
             else:
                 status, body = 404, error_body("invalid_request_error", "Unrecognized request URL (%s)" % split.path)
-        if delay:
+        deferred = self._deferred.pop(threading.get_ident(), None)
+        if deferred:
+            self._release.wait(60)
+        elif delay:
             time.sleep(delay)
+        if deferred:
+            with self.lock:
+                key, params = deferred
+                del self.inflight[key]
+                status, body = self._create_refund(params)
+                self.keys[key] = {"time": self.now, "params": params, "status": status, "body": body}
         if close:
             handler.close_connection = True
             return
@@ -157,6 +182,19 @@ class FakeStripe:
 
     def _post_refund(self, key, form):
         params = {name: values[-1] for name, values in form.items()}
+        if key and key in self.inflight:
+            return (
+                409,
+                error_body(
+                    "idempotency_error",
+                    "There is currently another in-progress request using this idempotency key (that probably "
+                    "means you submitted twice, and the other request is still going through): %s. Please try "
+                    "again later." % key,
+                ),
+                None,
+                False,
+                False,
+            )
         if key:
             saved = self.keys.get(key)
             if saved and self.now - saved["time"] >= KEY_LIFETIME:
@@ -202,6 +240,10 @@ class FakeStripe:
         if fault.get("timeout"):
             delay, close = fault["timeout"], True
             if not fault["refund"]:  # never reached the endpoint
+                return None, None, delay, close, False
+            if fault["late"] and key:  # the endpoint runs until the delay is over
+                self.inflight[key] = params
+                self._deferred[threading.get_ident()] = (key, params)
                 return None, None, delay, close, False
         if fault.get("status") and not fault["refund"]:
             status, body = fault["status"], fault["body"] or error_body("api_error", "An unknown error occurred")

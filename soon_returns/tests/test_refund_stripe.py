@@ -63,9 +63,10 @@ class StripeCase(RefundsCase):
         )
         refund.invalidate_cache()
 
-    def _hang(self, refund_made):
-        """The next refund request gets no answer before the client's timeout."""
-        self.stripe.inject(timeout=SHORT_TIMEOUT * 3, refund=refund_made)
+    def _hang(self, refund_made, late=False):
+        """The next refund request gets no answer before the client's timeout
+        (``late``: Stripe still runs it until ``finish_late``)."""
+        self.stripe.inject(timeout=SHORT_TIMEOUT * 3, refund=refund_made, late=late)
         timeout = patch.object(payment_transaction_module, "STRIPE_TIMEOUT", SHORT_TIMEOUT)
         timeout.start()
         self.addCleanup(timeout.stop)
@@ -343,6 +344,24 @@ class TestStripeRefunds(StripeCase):
         self.assertEqual(len(self.stripe.posts()), 1)
         self.assertEqual(len(self.stripe.refunds), 1)
         self.assertEqual(self.payment.amount_refunded, 50.0)
+
+    def test_retry_while_the_first_request_still_runs_never_refunds_twice(self):
+        self._hang(refund_made=True, late=True)
+        failed = self._refund(50.0)
+        key = failed.refund_idempotency_key
+        self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
+        for _attempt in range(2):  # Stripe still runs the first request: the same key answers 409
+            again = self._refund(50.0, retry=failed)
+            self.assertEqual((again.state, again.refund_retryable), ("error", True))
+            self.assertIn("still processing an earlier request", again.state_message)
+            self.assertEqual(again.refund_idempotency_key, key)
+        self.assertEqual(self.stripe.refunds, [])
+        self.stripe.finish_late()
+        refund = self._refund(50.0, retry=failed)
+        self.assertEqual(refund.state, "refunded")
+        self.assertEqual(refund.acquirer_reference, self.stripe.refunds[0]["id"])
+        self.assertEqual(len(self.stripe.refunds), 1)
+        self.assertEqual(self._keys(), [key] * 3)
 
     def test_timed_out_request_that_never_ran_uses_a_new_key_after_24_hours(self):
         self._hang(refund_made=False)
