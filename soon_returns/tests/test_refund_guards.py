@@ -275,6 +275,8 @@ class TestRefundWizardAccess(RefundsCase):
         with self.assertRaises(AccessError):
             self.assertFalse(Wizard.new(values).amount_paid)
         with self.assertRaises(AccessError):
+            Wizard.new(values)._onchange_transaction_id()
+        with self.assertRaises(AccessError):
             wizard.sudo(self.salesman).action_refund()
         self.assertFalse(self.payment.refund_transaction_ids)
 

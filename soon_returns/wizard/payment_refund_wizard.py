@@ -103,6 +103,7 @@ class PaymentRefundWizard(models.TransientModel):
 
     @api.model
     def _get_default_amount(self, payment, return_request, retry=None):
+        self._check_refund_access()  # reads any payment as superuser (also from the onchange)
         if retry:
             return -retry.amount
         if not payment:
