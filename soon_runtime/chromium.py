@@ -128,6 +128,8 @@ class Chromium:
         self._id = 0
         self._events = []
         self._recent = []  # last console lines, quoted when the page reports an error
+        self.console_log = []  # every console line and exception, for failure artifacts
+        self._started = time.monotonic()
         try:
             port = self._wait_port()
             self.ws = websocket.create_connection(self._page_ws_url(port), timeout=30,
@@ -227,6 +229,34 @@ class Chromium:
             return None
         return result.get("result", {}).get("value")
 
+    def _log(self, kind, text):
+        self.console_log.append("%8.3fs %s %s" % (time.monotonic() - self._started, kind, text))
+
+    def save_artifacts(self, path):
+        """Save the page's screenshot, URL, HTML and console log into ``path``;
+        what cannot be saved (a dead page) is noted in ``failure.txt``."""
+        import base64
+
+        notes = []
+        try:
+            shot = self.send("Page.captureScreenshot", timeout=20, format="png")
+            with open(os.path.join(path, "screenshot.png"), "wb") as fp:
+                fp.write(base64.b64decode(shot["data"]))
+        except Exception as exc:
+            notes.append("screenshot not saved: %s" % exc)
+        try:
+            notes.append("url: %s" % self.evaluate("window.location.href"))
+            html = self.evaluate("document.documentElement ? document.documentElement.outerHTML : ''")
+            with open(os.path.join(path, "page.html"), "w", encoding="utf-8") as fp:
+                fp.write(html or "")
+        except Exception as exc:
+            notes.append("url/html not saved: %s" % exc)
+        with open(os.path.join(path, "console.log"), "w", encoding="utf-8") as fp:
+            fp.write("\n".join(self.console_log) + "\n")
+        with open(os.path.join(path, "failure.txt"), "w", encoding="utf-8") as fp:
+            fp.write("\n".join(notes) + "\n")
+        return path
+
     def set_cookie(self, name, value, url):
         self.send("Network.setCookie", name=name, value=value, url=url)
 
@@ -288,6 +318,7 @@ class Chromium:
             params = event.get("params", {})
             if method == "Runtime.consoleAPICalled":
                 line = self._console_text(params)
+                self._log("console.%s" % params.get("type", "log"), line[:2000])
                 lower = line.lower()
                 if lower.startswith(("error", "server application error")):
                     # a bare 'error' (QUnit's verdict) says nothing: show what preceded it
@@ -303,10 +334,12 @@ class Chromium:
             elif method == "Runtime.exceptionThrown":
                 details = params.get("exceptionDetails", {})
                 exc = details.get("exception", {})
+                self._log("exception", exc.get("description") or details.get("text"))
                 raise BrowserError("Uncaught exception: %s\n%s" % (
                     exc.get("description") or details.get("text"),
                     json.dumps(details.get("stackTrace", {}))[:2000]))
             elif method == "Page.javascriptDialogOpening":
+                self._log("dialog", params.get("message"))
                 self.send("Page.handleJavaScriptDialog", accept=True)
                 raise BrowserError("alert: %s" % params.get("message"))
             if time.time() > deadline:

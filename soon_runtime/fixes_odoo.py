@@ -390,8 +390,17 @@ def phantom_js_chromium(module):
             browser.set_cookie("session_id", self.session_id, base + "/")
             try:
                 browser.run_test(base + url_path, code, ready=ready, timeout=timeout)
-            except chromium.BrowserError as exc:
-                self.fail(str(exc))
+            except Exception as exc:
+                # screenshot, URL, HTML and console of the failing page, path in the message
+                from .testing import add_to_message, failure_artifacts_dir
+                try:
+                    where = browser.save_artifacts(failure_artifacts_dir(type(self).__name__ + "." + self._testMethodName))
+                except Exception as error:
+                    where = "(artifacts not saved: %s)" % error
+                if isinstance(exc, chromium.BrowserError):
+                    self.fail("%s\n[browser artifacts: %s]" % (exc, where))
+                add_to_message(exc, "\n[browser artifacts: %s]" % where)
+                raise
         finally:
             browser.close()
             self._wait_remaining_requests()

@@ -8,10 +8,19 @@
   driving a browser.
 * ``browser()``: Playwright driving Debian's ``/usr/bin/chromium`` (never a
   downloaded browser) that records console errors and uncaught exceptions.
+* ``login()``/``open_url()``: log in and open a page so that the next step
+  sees that page and that session, never a half-started web client.
 * ``screenshot()``: saves a page under ``docs/images`` for the user guide.
+* ``failure_artifacts_dir()``: where a failing browser step leaves its
+  screenshot, URL, HTML and console log (``artifacts/browser/`` at the
+  repository root, git-ignored; ``SOON_ARTIFACTS`` moves it); the path is
+  printed in the failure message.
 """
 import contextlib
+import datetime
 import os
+import re
+import threading
 import time
 
 import odoo
@@ -129,18 +138,75 @@ class BrowserErrors(AssertionError):
     pass
 
 
+def failure_artifacts_dir(name=None):
+    """A new folder for the artifacts of one failed browser step: under
+    ``$SOON_ARTIFACTS`` or ``<repository>/artifacts``, in ``browser/``, named
+    after the running test (pytest's PYTEST_CURRENT_TEST) and the time."""
+    base = os.environ.get("SOON_ARTIFACTS") or os.path.join(_ROOT, "artifacts")
+    name = name or os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0] or "browser"
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", name.split("/")[-1])[-120:]
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = os.path.join(base, "browser", "%s-%s" % (name, stamp))
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def add_to_message(exc, text):
+    """Append ``text`` to the message of ``exc`` (kept the same exception object)."""
+    if exc.args and isinstance(exc.args[0], str):
+        exc.args = (exc.args[0] + text,) + exc.args[1:]
+    else:
+        exc.args = exc.args + (text,)
+    if hasattr(exc, "_message") and isinstance(exc._message, str):  # playwright's Error
+        exc._message += text
+
+
+def _save_page_artifacts(page, console, exc):
+    """Screenshot, URL, HTML and console of ``page``; returns the folder."""
+    path = failure_artifacts_dir()
+    notes = ["failure: %s: %s" % (type(exc).__name__, str(exc)[:4000])]
+    steps = (
+        ("url", lambda: notes.append("url: %s" % page.url)),
+        ("screenshot", lambda: page.screenshot(path=os.path.join(path, "screenshot.png"),
+                                               full_page=True, timeout=20000)),
+        ("html", lambda: _write(os.path.join(path, "page.html"), page.content())),
+    )
+    for label, step in steps:
+        try:
+            step()
+        except Exception as error:  # the page may be gone: save what can be saved
+            notes.append("%s not saved: %s" % (label, str(error)[:300]))
+    _write(os.path.join(path, "console.log"), "\n".join(console) + "\n")
+    _write(os.path.join(path, "failure.txt"), "\n".join(notes) + "\n")
+    return path
+
+
+def _write(path, text):
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 @contextlib.contextmanager
 def browser(base_url, session_id=None, locale="en-US", viewport=(1280, 900)):
     """Yield ``(page, errors)``; ``errors`` lists console errors and exceptions.
 
     External hosts are blocked (the machine has no internet): the page may only
-    talk to the Odoo server under test.
+    talk to the Odoo server under test.  When the block fails (an assertion,
+    a Playwright timeout, any exception), the page's screenshot, URL, HTML and
+    whole console (every message, page error and failed request, timed) are
+    saved and the folder is added to the failure message.
     """
     from playwright.sync_api import sync_playwright
 
     if not chromium.available():
         raise RuntimeError("Chromium not found at %s" % chromium.CHROMIUM)
     errors = []
+    console = []  # everything the page said, for the failure artifacts
+    started = time.monotonic()
+
+    def log(kind, text):
+        console.append("%8.3fs %s %s" % (time.monotonic() - started, kind, text))
+
     with sync_playwright() as pw:
         browser_ = pw.chromium.launch(
             executable_path=chromium.CHROMIUM,
@@ -161,9 +227,93 @@ def browser(base_url, session_id=None, locale="en-US", viewport=(1280, 900)):
             page.on("console", lambda msg: msg.type == "error" and not _blocked_external(msg) and errors.append(
                 "console error: %s (%s)" % (msg.text, msg.location.get("url", ""))))
             page.on("pageerror", lambda exc: errors.append("uncaught exception: %s" % exc))
-            yield page, errors
+            page.on("console", lambda msg: log("console." + msg.type, "%s (%s)" % (
+                msg.text, (msg.location or {}).get("url", ""))))
+            page.on("pageerror", lambda exc: log("pageerror", str(exc)))
+            page.on("framenavigated", lambda frame: frame == page.main_frame and log("navigated", frame.url))
+            page.on("requestfailed", lambda request: log("requestfailed", "%s %s: %s" % (
+                request.method, request.url, request.failure)))
+            page.on("response", lambda response: response.status >= 400 and log(
+                "http %d" % response.status, response.url))
+            try:
+                yield page, errors
+            except BaseException as exc:
+                if isinstance(exc, Exception):
+                    try:
+                        path = _save_page_artifacts(page, console, exc)
+                    except Exception as error:  # never hide the real failure
+                        path = "(artifacts not saved: %s)" % error
+                    add_to_message(exc, "\n[browser artifacts: %s]" % path)
+                raise
         finally:
             browser_.close()
+            # requests the page started may still run in the server's threads, on
+            # the test cursor: let them end before the test reads the database
+            wait_for_requests()
+
+
+def wait_for_requests(timeout=120):
+    """Wait until the test HTTP server has no request left running (its
+    request threads are named ``odoo.service.http.request.<id>``); False if
+    some still run after ``timeout`` seconds.  Longpolling, the only request
+    meant to last, answers at once in test mode."""
+    deadline = time.monotonic() + timeout
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and thread.name.startswith("odoo.service.http.request."):
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(thread.is_alive() and thread.name.startswith("odoo.service.http.request.")
+                   for thread in threading.enumerate() if thread is not current)
+
+
+def open_url(page, url, selector=None, timeout=120000):
+    """Load ``url`` as a new document, then wait for ``selector``.
+
+    ``page.goto('/web#id=7&model=...')`` from a page already at ``/web`` only
+    changes the hash: the web client may still be starting and, with no hash
+    when it started, loads the user's first menu (Discuss...) at the same
+    time as the record, and whichever answers last wins: under load the
+    record's form never shows.  A detour through ``about:blank`` makes every
+    call a fresh page whose web client reads the hash when it starts and
+    loads that and nothing else.  ``timeout`` is generous because the first
+    back-office page of a run compiles the assets (LESS, JS bundles).
+    """
+    page.goto("about:blank")
+    page.goto(url)
+    if selector:
+        page.wait_for_selector(selector, timeout=timeout)
+
+
+def login(page, base_url, login, password=None, redirect="/web", selector=None, timeout=120000):
+    """Log in through Odoo's login form and land on ``redirect`` (a path,
+    hash allowed), then wait for ``selector``.
+
+    The form posts to ``/web/login``, which answers with a page whose script
+    redirects: clicking and then waiting for "load"/"networkidle" can return
+    while the login page is still the current document, and the next
+    ``goto`` races with the login (the request may reach the server before
+    the session is authenticated).  Here the login page carries the
+    destination (``?redirect=``) and the helper waits for the browser to
+    commit to that destination, so the session is logged in and the
+    destination is a freshly loaded document (see ``open_url``).
+    """
+    from urllib.parse import quote, urlsplit
+
+    page.goto(base_url + "/web/session/logout?redirect=/web/login")
+    page.goto("%s/web/login?redirect=%s" % (base_url, quote(redirect, safe="")))
+    page.wait_for_selector("form input[name=login]")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", login if password is None else password)
+    target = urlsplit(base_url + redirect)
+
+    def arrived(url):
+        parts = urlsplit(url)
+        return (parts.netloc, parts.path) == (target.netloc, target.path) and "login" not in parts.path
+
+    with page.expect_navigation(url=arrived, wait_until="commit", timeout=timeout):
+        page.click("form button[type=submit]")
+    if selector:
+        page.wait_for_selector(selector, timeout=timeout)
 
 
 def _blocked_external(msg):

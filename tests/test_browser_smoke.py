@@ -5,7 +5,7 @@ exception on any page fails the test.
 """
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, screenshot
+from soon_runtime.testing import SoonHttpCase, browser, login, screenshot
 
 
 @common.at_install(False)
@@ -28,18 +28,15 @@ class TestBrowserSmoke(SoonHttpCase):
             self.assertGreaterEqual(rows, 1)
             screenshot(page, "runtime_shop_cart")
 
-            page.goto(self.base_url + "/web/login")
-            page.fill("input[name=login]", "admin")
-            page.fill("input[name=password]", "admin")
-            page.click("button[type=submit]")
-            page.wait_for_selector(".o_main_navbar, .o_web_client")
-            # the web client keeps loading in the background: share the cursor's lock
+            # the shop's requests may still be running: share the cursor's lock
             with self.locked() as env:
                 order = env["sale.order"].search([], limit=1)
                 name = order.name
             self.assertTrue(order, "demo data has sales orders")
-            page.goto(self.base_url + "/web#id=%d&model=sale.order&view_type=form" % order.id)
-            page.wait_for_selector(".o_form_view .o_field_widget[name=partner_id]")
+            # logged in straight onto the form: a fresh web client that loads this record only
+            login(page, self.base_url, "admin", "admin",
+                  redirect="/web#id=%d&model=sale.order&view_type=form" % order.id,
+                  selector=".o_form_view .o_field_widget[name=partner_id]")
             self.assertIn(name, page.inner_text(".o_form_view"))
             screenshot(page, "runtime_backoffice_order")
             self.assertEqual(errors, [])

@@ -1,14 +1,29 @@
 """The runtime fixes seen from HTTP: back office templates, compiled CSS, Chromium tours."""
+import os
 import re
+import tempfile
+import time
+from unittest import mock
 
 from odoo.tests import common
 
 from soon_runtime import chromium
+from soon_runtime.testing import browser, login
 
 
 @common.at_install(False)
 @common.post_install(True)
 class TestRuntimeHttp(common.HttpCase):
+
+    def setUp(self):
+        super().setUp()
+        # the failures these tests provoke on purpose leave their artifacts in a
+        # temporary folder, not among the real failures' (artifacts/browser)
+        tmp = tempfile.TemporaryDirectory(prefix="soon-artifacts-")
+        self.addCleanup(tmp.cleanup)
+        patcher = mock.patch.dict(os.environ, {"SOON_ARTIFACTS": tmp.name})
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def test_webclient_templates(self):
         """concat_xml (Element.getchildren) fix: the back office gets its templates."""
@@ -100,3 +115,58 @@ class TestRuntimeHttp(common.HttpCase):
             var expected = 'DIV,B,I,U,P,S,EM';
             console.log(seen.join() === expected ? 'ok' : 'error DOMNodeInserted seen: ' + seen);
         """, "window.$ && document.readyState === 'complete'", timeout=30)
+
+    def _assert_artifacts(self, message, url_part, console_line, html_part):
+        found = re.search(r"\[browser artifacts: (.+?)\]", message)
+        self.assertTrue(found, "no artifacts path in the failure message: %s" % message[-500:])
+        path = found.group(1)
+        with open(os.path.join(path, "screenshot.png"), "rb") as fp:
+            self.assertEqual(fp.read(8), b"\x89PNG\r\n\x1a\n")
+        with open(os.path.join(path, "page.html"), encoding="utf-8") as fp:
+            self.assertIn(html_part, fp.read())
+        with open(os.path.join(path, "console.log"), encoding="utf-8") as fp:
+            self.assertIn(console_line, fp.read())
+        with open(os.path.join(path, "failure.txt"), encoding="utf-8") as fp:
+            self.assertIn(url_part, fp.read())
+
+    def test_browser_failure_leaves_artifacts(self):
+        """Any failing browser step (a Playwright timeout here, a PhantomJS-style
+        'error' below) saves the page's screenshot, URL, HTML and console, and the
+        failure message says where."""
+        base = "http://%s:%s" % (common.HOST, common.PORT)
+        with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"SOON_ARTIFACTS": tmp}):
+            with self.assertRaises(Exception) as caught:
+                with browser(base) as (page, _errors):
+                    page.goto(base + "/web/login")
+                    page.evaluate("console.log('probe console line 1')")
+                    page.wait_for_selector(".no-such-element-anywhere", timeout=1500)
+            self._assert_artifacts(str(caught.exception), "/web/login", "probe console line 1", 'name="login"')
+            self.assertTrue(os.path.realpath(re.search(r"artifacts: (.+?)\]", str(caught.exception)).group(1))
+                            .startswith(os.path.realpath(tmp)))
+
+            with self.assertRaises(AssertionError) as caught:
+                self.phantom_js("/web/login", "console.log('probe console line 2'); console.log('error', 'boom')",
+                                "true", timeout=20)
+            self._assert_artifacts(str(caught.exception), "/web/login", "probe console line 2", 'name="login"')
+
+    def test_login_lands_on_the_page_when_the_server_is_slow(self):
+        """The flaky refund journey (issue 10): a login posted to a busy server.
+        Clicking "Log in" then waiting for "networkidle" returned while the
+        login page was still the document; the next goto cancelled the login
+        and the browser sat on /web/login (120 s waiting for the order's
+        refund button).  ``login()`` waits for the browser to reach the
+        destination, here with the login's answer delayed by 3 s."""
+        base = "http://%s:%s" % (common.HOST, common.PORT)
+        partner = self.env.ref("base.partner_root")
+        target = "/web#id=%d&model=res.partner&view_type=form" % partner.id
+
+        def slow_login(route):
+            if route.request.method == "POST":
+                time.sleep(3)  # the busy server of the failing run
+            route.continue_()
+
+        with browser(base) as (page, _errors):
+            page.route("**/web/login*", slow_login)
+            login(page, base, "admin", "admin", redirect=target, selector=".o_form_view")
+            self.assertNotIn("/web/login", page.url)
+            self.assertIn(partner.name, page.inner_text(".o_form_view"))

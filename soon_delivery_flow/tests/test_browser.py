@@ -5,7 +5,7 @@ the settings and the customer's email, photographed for the user guide."""
 from lxml import html as lxml_html
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, screenshot
+from soon_runtime.testing import SoonHttpCase, browser, open_url, screenshot
 
 
 @common.at_install(False)
@@ -79,11 +79,10 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.addCleanup(vars(cr).pop, "commit", None)
 
     def _wait(self, page, selector):
-        try:
-            page.wait_for_selector(selector)
-        except Exception:
-            page.screenshot(path="/tmp/brw_debug.png")
-            raise
+        """Wait for the result of server work (deliveries processed, labels printed
+        through wkhtmltopdf): slow on a loaded machine.  A failure leaves the
+        screenshot, HTML and console under artifacts/browser (see browser())."""
+        page.wait_for_selector(selector, timeout=120000)
 
     def _search(self, page, text):
         page.wait_for_selector(".o_searchview_input")
@@ -99,15 +98,11 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.authenticate("admin", "admin")
         action = self.env.ref("stock.action_picking_tree_all")
         with browser(self.base_url, self.session_id) as (page, errors):
-            page.goto("%s/web#action=%d&model=stock.picking&view_type=list" % (self.base_url, action.id))
-            page.wait_for_selector(".o_list_view")
+            open_url(page, "%s/web#action=%d&model=stock.picking&view_type=list" % (self.base_url, action.id),
+                     ".o_list_view")
             self._search(page, "BRW-")
-            try:
-                page.wait_for_function(
-                    "document.querySelectorAll('.o_list_view tbody tr.o_data_row').length === 9")
-            except Exception:
-                page.screenshot(path="/tmp/brw_debug.png")
-                raise
+            page.wait_for_function(
+                "document.querySelectorAll('.o_list_view tbody tr.o_data_row').length === 9")
             page.click(".o_list_view thead .o_list_record_selector input")
             page.click(".o_cp_sidebar button.o_dropdown_toggler_btn:has-text('Action')")
             page.click(".o_cp_sidebar .dropdown-menu a:has-text('Process Deliveries')")
@@ -154,13 +149,12 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
             screenshot(page, "soon_delivery_flow_label")
 
             page.set_viewport_size({"width": 1280, "height": 900})
-            page.goto("%s/web#id=%d&model=stock.picking&view_type=form" % (self.base_url, flagged.id))
-            page.wait_for_selector(".o_form_view .o_soon_phone_warning")
+            open_url(page, "%s/web#id=%d&model=stock.picking&view_type=form" % (self.base_url, flagged.id),
+                     ".o_form_view .o_soon_phone_warning")
             self.assertIn("call after 6pm", page.inner_text(".o_soon_phone_warning"))
             screenshot(page, "soon_delivery_flow_phone_check")
 
-            page.goto("%s/web#action=%d" % (self.base_url, settings.id))
-            page.wait_for_selector("#shipped_email_setting")
+            open_url(page, "%s/web#action=%d" % (self.base_url, settings.id), "#shipped_email_setting")
             page.locator("#shipped_email_setting").scroll_into_view_if_needed()
             self.assertIn("Email Confirmation When the Delivery Is Done", page.inner_text("#shipped_email_setting"))
             screenshot(page, "soon_delivery_flow_settings")
@@ -186,8 +180,8 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.authenticate("admin", "admin")
         action = self.env.ref("sale.action_orders")
         with browser(self.base_url, self.session_id, locale="vi-VN") as (page, errors):
-            page.goto("%s/web#action=%d&model=sale.order&view_type=list" % (self.base_url, action.id))
-            page.wait_for_selector(".o_list_view")
+            open_url(page, "%s/web#action=%d&model=sale.order&view_type=list" % (self.base_url, action.id),
+                     ".o_list_view")
             self._search(page, "BRW-")
             page.wait_for_function(
                 "document.querySelectorAll('.o_list_view tbody tr.o_data_row').length === 3")

@@ -3,7 +3,7 @@
 the terms; staff find the order in Unpaid Orders and confirm it."""
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, screenshot
+from soon_runtime.testing import SoonHttpCase, browser, login, open_url, screenshot
 
 
 @common.at_install(False)
@@ -71,14 +71,10 @@ class TestBrowserCheckout(SoonHttpCase):
                 settings_action = env.ref("website.action_website_configuration").id
 
             # staff: Website > Orders > Unpaid Orders, then Confirm and Reserve
-            page.goto(base + "/web/login")
-            page.fill("input[name=login]", "admin")
-            page.fill("input[name=password]", "admin")
-            page.click("button[type=submit]")
-            page.wait_for_selector(".o_web_client")
-            page.goto("%s/web#action=%d" % (base, unpaid_action))
+            # logged in straight onto the action: a fresh web client that loads it only
+            login(page, base, "admin", "admin", redirect="/web#action=%d" % unpaid_action)
             row = page.locator(".o_list_view tr.o_data_row", has_text=order_name)
-            row.wait_for()
+            row.wait_for(timeout=120000)  # the first back-office page compiles its assets
             self.assertIn("Pending", row.inner_text())
             screenshot(page, "soon_ecommerce_orders_unpaid_orders")
             row.click()
@@ -91,8 +87,7 @@ class TestBrowserCheckout(SoonHttpCase):
                 self.assertEqual(order.state, "sale")
                 self.assertEqual(order.picking_ids.state, "assigned")
 
-            page.goto("%s/web#action=%d" % (base, settings_action))
-            page.wait_for_selector("#soon_terms_setting")
+            open_url(page, "%s/web#action=%d" % (base, settings_action), "#soon_terms_setting")
             page.locator("#checkout_assignation_setting").scroll_into_view_if_needed()
             screenshot(page, "soon_ecommerce_orders_settings")
             self.assertEqual(errors, [])

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, screenshot
+from soon_runtime.testing import SoonHttpCase, browser, open_url, screenshot
 
 PARAM_AUTO = "soon_ecommerce_orders.cart_recovery_auto"
 PARAM_ACTIVATION = "soon_ecommerce_orders.cart_recovery_activation_date"
@@ -29,9 +29,8 @@ class TestCartRecoveryBrowser(SoonHttpCase):
     def backend(self, page, action):
         """Open a back-office action in a fresh page load (the session is the
         test's, logged in as admin)."""
-        page.goto("%s/web#action=%s" % (self.base_url, action))
-        # the first visit of the back office may build its assets: give it time
-        page.wait_for_selector(".o_web_client .o_content", timeout=120000)
+        # the first visit of the back office may build its assets: open_url gives it time
+        open_url(page, "%s/web#action=%s" % (self.base_url, action), ".o_web_client .o_content")
 
     def test_settings_switch_on(self):
         self.authenticate("admin", "admin")
@@ -100,9 +99,8 @@ class TestCartRecoveryBrowser(SoonHttpCase):
         cart.action_confirm()  # recovered
         self.authenticate("admin", "admin")
         with browser(self.base_url, self.session_id, viewport=(1280, 900)) as (page, errors):
-            page.goto(self.base_url + "/web#action=website.backend_dashboard")
+            open_url(page, self.base_url + "/web#action=website.backend_dashboard", ".o_dashboard_cart_recovery")
             block = page.locator(".o_dashboard_cart_recovery")
-            block.wait_for(timeout=120000)
             self.assertIn("abandoned cart recovery", block.inner_text().lower())
             self.assertNotEqual(page.inner_text(".o_soon_recovery_recovered").strip(), "0")
             block.scroll_into_view_if_needed()

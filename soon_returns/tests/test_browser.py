@@ -6,7 +6,7 @@ import contextlib
 
 from odoo.tests import common
 
-from soon_runtime.testing import browser, screenshot
+from soon_runtime.testing import browser, login, screenshot
 
 from .test_portal import PortalReturnsCase
 
@@ -74,15 +74,10 @@ class TestReturnJourney(PortalReturnsCase):
             screenshot(page, "soon_returns_my_returns")
 
             # staff approve it from Sales > Returns
-            page.goto(self.base_url + "/web/session/logout?redirect=/web/login")
-            page.wait_for_selector("input[name=login]")
-            page.fill("input[name=login]", "admin")
-            page.fill("input[name=password]", "admin")
-            page.click("button[type=submit]")
-            page.wait_for_selector(".o_main_navbar, .o_web_client")
-            page.goto("%s/web#id=%d&model=return.request&view_type=form" % (self.base_url, request.id))
             approve = ".o_form_statusbar .o_statusbar_buttons button:has-text('Approve')"
-            page.wait_for_selector(approve)
+            # straight onto the form: a fresh web client that loads this record only
+            login(page, self.base_url, "admin", redirect="/web#id=%d&model=return.request&view_type=form" % request.id,
+                  selector=approve)
             page.click(approve)
             page.wait_for_selector(".o_statusbar_status button.btn-primary:has-text('Approved')")
             page.wait_for_selector(".o_form_view .oe_stat_button:has-text('Transfers')")

@@ -5,7 +5,7 @@ docs/images/soon_returns_refund_*.png for the user guide."""
 
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, screenshot
+from soon_runtime.testing import SoonHttpCase, browser, login, screenshot
 
 from .common import RefundsDataMixin
 
@@ -41,14 +41,6 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
             }
         )
 
-    def _login(self, page, login):
-        page.goto(self.base_url + "/web/session/logout?redirect=/web/login")
-        page.wait_for_selector("input[name=login]")
-        page.fill("input[name=login]", login)
-        page.fill("input[name=password]", login)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-
     def test_customer_pays_manager_refunds_customer_sees_refunded(self):
         base = self.base_url
         self.authenticate("ret_customer", "ret_customer")
@@ -76,10 +68,11 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
                 order_id, order_name = order.id, order.name
 
             # a sales manager refunds it from the order form
-            self._login(page, "ref_manager")
-            page.goto("%s/web#id=%d&model=sale.order&view_type=form" % (base, order_id))
+            # (logged in straight onto the order's form: a fresh web client that
+            # loads this record only, see soon_runtime.testing.login)
+            login(page, base, "ref_manager", redirect="/web#id=%d&model=sale.order&view_type=form" % order_id,
+                  selector=".o_form_statusbar button.o_refund_button")
             refund_button = page.locator(".o_form_statusbar button.o_refund_button")
-            refund_button.wait_for(timeout=120000)
             self.assertIn("Paid", page.inner_text(".o_form_view .o_field_widget[name=payment_status]"))
             screenshot(page, "soon_returns_refund_order")
             refund_button.click()
@@ -88,7 +81,9 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
             self.assertIn("44.00", dialog.locator(".o_refund_refundable").inner_text())
             screenshot(page, "soon_returns_refund_wizard")
             dialog.locator("button.o_refund_confirm").click()
-            page.wait_for_selector(".o_form_view .o_field_widget[name=payment_status]:has-text('Refunded')")
+            # the refund is server work (payment, credit note, reconciliation): slow under load
+            page.wait_for_selector(".o_form_view .o_field_widget[name=payment_status]:has-text('Refunded')",
+                                   timeout=120000)
             page.wait_for_selector(".oe_stat_button:has-text('Refunds')")
             screenshot(page, "soon_returns_refund_done")
             page.wait_for_load_state("networkidle")
@@ -101,9 +96,7 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
                 credit_note = refund.refund_invoice_id.number
 
             # the customer's order page
-            self._login(page, "ret_customer")
-            page.goto("%s/my/orders/%d" % (base, order_id))
-            page.wait_for_selector(".o_soon_payment_status")
+            login(page, base, "ret_customer", redirect="/my/orders/%d" % order_id, selector=".o_soon_payment_status")
             self.assertEqual(page.inner_text(".o_soon_payment_status").strip(), "Refunded")
             self.assertIn(credit_note, page.inner_text(".o_portal_refunds"))
             self.assertIn(order_name, page.inner_text("h4"))
