@@ -141,23 +141,40 @@ def jinja_sandbox_str_format(module):
     of Odoo's mail templates) or ``map('...'.format, [format_date])`` runs
     Python's own formatter, so any employee who can write a mail template or
     compose a mass mailing reads the master password.  As Jinja 3.1.5 does
-    (CVE-2024-56326), every ``format``/``format_map`` method of a string that
-    sandboxed code gets by attribute or item access is wrapped so that it
-    formats through the sandbox's formatter."""
+    (CVE-2024-56326, CVE-2025-27516), every ``format``/``format_map`` method
+    of a string that sandboxed code gets by attribute or item access or
+    through the ``|attr`` filter is wrapped so that it formats through the
+    sandbox's formatter."""
     cls = module.SandboxedEnvironment
     original_getattr, original_getitem = cls.getattr, cls.getitem
 
     @functools.wraps(original_getattr)
-    def getattr(self, obj, attribute):
+    def sandbox_getattr(self, obj, attribute):
         value = original_getattr(self, obj, attribute)
         return _sandboxed_str_format(self, value) or value
 
     @functools.wraps(original_getitem)
-    def getitem(self, obj, argument):
+    def sandbox_getitem(self, obj, argument):
         value = original_getitem(self, obj, argument)
         return _sandboxed_str_format(self, value) or value
 
-    cls.getattr, cls.getitem = getattr, getitem
+    cls.getattr, cls.getitem = sandbox_getattr, sandbox_getitem
+
+    # the |attr filter looks the attribute up with Python's getattr (not the
+    # environment's): its str.format methods get the same wrapper
+    from jinja2 import filters
+
+    original_attr = filters.FILTERS["attr"]
+
+    @functools.wraps(original_attr)
+    def do_attr(environment, obj, name):
+        value = original_attr(environment, obj, name)
+        if getattr(environment, "sandboxed", False):
+            return _sandboxed_str_format(environment, value) or value
+        return value
+
+    do_attr.environmentfilter = True
+    filters.do_attr = filters.FILTERS["attr"] = do_attr
 
 
 # --------------------------------------------------------------------------

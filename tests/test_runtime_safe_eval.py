@@ -196,6 +196,10 @@ class TestMailTemplateSandbox(TransactionCase):
         "format passed to map": "${map('{0.__globals__[tools].config.options[admin_passwd]}'.format, "
                                 "[format_date])|join}",
         "format through attr": "${('{0.__globals__[tools]}'|attr('format'))(format_date)}",
+        "attr filter passed to map": "${map('{0.__globals__[tools].config.options[admin_passwd]}'|attr('format'), "
+                                     "[format_date])|join}",
+        "str|attr passed to map": "${map(str|attr('format'), ['{0.__globals__[tools].config.options[admin_passwd]}'], "
+                                  "[format_date])|join}",
         "bound format": "${'{0.__class__.__mro__}'.format(user)}",
         "bound format_map": "${'{x.__globals__}'.format_map({'x': format_date})}",
     }
