@@ -3,12 +3,13 @@ import io
 import logging
 import math
 import re
+import threading
 import uuid
 from collections import OrderedDict, defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, float_repr, float_round
 from PIL import Image
 
@@ -21,6 +22,16 @@ MAX_PHOTOS_PER_LINE = 5
 FORM_KEY_RE = re.compile(r"^(qty|reason|comment|photos)-(.+)$")
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses
 ID_RE = re.compile(r"^[0-9]{1,18}$")
+# written only by the request's own steps (submit, approve, reject, cancel,
+# reception, refund), never directly by a user: Odoo 11 lets anyone with write
+# access send any value over RPC, and the views' readonly is no guard
+WORKFLOW_FIELDS = frozenset(
+    ["state", "credit_note_id", "reject_reason", "access_token", "is_late"]
+    + ["date_%s" % state for state in ("submitted", "approved", "received", "refunded", "rejected", "cancelled")]
+)
+# set (per thread, so per request) while a step of the request writes them: a
+# context key would not do, RPC callers choose their context
+_workflow = threading.local()
 QUANTITY_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
 
 
@@ -113,7 +124,7 @@ class ReturnRequest(models.Model):
     )
     picking_ids = fields.One2many("stock.picking", "return_request_id", string="Return Transfers", readonly=True)
     picking_count = fields.Integer(compute="_compute_picking_count", string="Transfers")
-    reject_reason = fields.Text(string="Rejection Reason", readonly=True, track_visibility="onchange")
+    reject_reason = fields.Text(string="Rejection Reason", readonly=True, copy=False, track_visibility="onchange")
     credit_note_id = fields.Many2one(
         "account.invoice", string="Credit Note", readonly=True, copy=False, help="Set when the request is refunded."
     )
@@ -194,6 +205,7 @@ class ReturnRequest(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def create(self, vals):
+        self._check_workflow_fields(vals)
         if vals.get("name", "/") == "/":
             vals["name"] = self.env["ir.sequence"].next_by_code("return.request") or "/"
         if vals.get("order_id") and not vals.get("partner_id"):
@@ -204,11 +216,32 @@ class ReturnRequest(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_workflow_fields(vals)
         if vals.get("state"):
             # a new step starts: its own deadline, not late yet
             vals.setdefault("date_%s" % vals["state"], fields.Datetime.now())
             vals.setdefault("is_late", False)
         return super().write(vals)
+
+    @api.model
+    def _check_workflow_fields(self, vals):
+        fields_set = WORKFLOW_FIELDS.intersection(vals)
+        if fields_set and self.env.uid != SUPERUSER_ID and not getattr(_workflow, "depth", 0):
+            raise AccessError(
+                _(
+                    "The status, dates, rejection reason, credit note and access token of a return request change only through its buttons (%s)."
+                )
+                % ", ".join(sorted(fields_set))
+            )
+
+    @api.multi
+    def _write_step(self, vals):
+        """``write`` for the request's own steps, allowed to set ``WORKFLOW_FIELDS``."""
+        _workflow.depth = getattr(_workflow, "depth", 0) + 1
+        try:
+            return self.write(vals)
+        finally:
+            _workflow.depth -= 1
 
     @api.multi
     def unlink(self):
@@ -461,7 +494,7 @@ class ReturnRequest(models.Model):
         if self.state != "submitted":
             raise UserError(_("Return %s is not waiting for approval.") % self.name)
         self._create_return_pickings()
-        self.write({"state": "approved"})
+        self._write_step({"state": "approved"})
         self._notify_customer("soon_returns.mail_template_return_approved")
 
     @api.multi
@@ -473,7 +506,7 @@ class ReturnRequest(models.Model):
         if not (reason or "").strip():
             raise UserError(_("Give the customer a reason for the rejection."))
         self._cancel_open_pickings()
-        self.write({"state": "rejected", "reject_reason": reason.strip()})
+        self._write_step({"state": "rejected", "reject_reason": reason.strip()})
         self._notify_customer("soon_returns.mail_template_return_rejected")
 
     @api.multi
@@ -483,7 +516,7 @@ class ReturnRequest(models.Model):
         if self.state not in ("submitted", "approved"):
             raise UserError(_("Return %s can no longer be cancelled.") % self.name)
         self._cancel_open_pickings()
-        self.write({"state": "cancelled"})
+        self._write_step({"state": "cancelled"})
 
     @api.multi
     def _cancel_open_pickings(self):
@@ -559,7 +592,7 @@ class ReturnRequest(models.Model):
         for request in self.filtered(lambda r: r.state == "approved"):
             pickings = request.picking_ids
             if all(p.state in ("done", "cancel") for p in pickings) and any(p.state == "done" for p in pickings):
-                request.write({"state": "received"})
+                request._write_step({"state": "received"})
                 request._notify_customer("soon_returns.mail_template_return_received")
 
     # ------------------------------------------------------------------
@@ -617,7 +650,7 @@ class ReturnRequest(models.Model):
             request._lock()
             if request.state != "received":
                 raise UserError(_("Return %s must be received before it is refunded.") % request.name)
-            request.write({"state": "refunded", "credit_note_id": credit_note.id if credit_note else False})
+            request._write_step({"state": "refunded", "credit_note_id": credit_note.id if credit_note else False})
         return True
 
     # ------------------------------------------------------------------

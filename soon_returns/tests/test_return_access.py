@@ -112,6 +112,50 @@ class TestReturnAccessBySalesperson(ReturnsCase):
             self.assertEqual(request.state, "received")
 
 
+class TestReturnStepsOnly(ReturnsCase):
+    """The status, dates, credit note and token change only through the
+    request's buttons, never by a write sent over RPC."""
+
+    def test_salesman_cannot_write_the_workflow_fields(self):
+        salesman = self._make_user("Steps Salesman", "ret_steps", "base.group_user", "sales_team.group_sale_salesman")
+        self.order.user_id = salesman
+        request = self.Request._portal_submit(
+            self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")])
+        )
+        token = request.access_token
+        mine = request.sudo(salesman)
+        for vals in (
+            {"state": "refunded"},
+            {"state": "received", "date_received": "2020-01-01 00:00:00"},
+            {"access_token": "chosen"},
+            {"credit_note_id": False},
+            {"is_late": True},
+            {"reject_reason": "No"},
+        ):
+            with self.assertRaises(AccessError, msg=str(vals)):
+                mine.write(vals)
+        with self.assertRaises(AccessError):
+            self.Request.sudo(salesman).create(
+                {
+                    "order_id": self.order.id,
+                    "return_method": "dropoff",
+                    "state": "received",
+                    "line_ids": [
+                        (0, 0, {"sale_line_id": self.line_b.id, "quantity": 1.0, "reason_id": self.reason_changed.id})
+                    ],
+                }
+            )
+        request.invalidate_cache()
+        self.assertEqual((request.state, request.access_token, request.is_late), ("submitted", token, False))
+        # the buttons still work for them, and other fields stay editable
+        mine.write({"return_method": "pickup"})
+        mine.action_approve()
+        self.assertEqual(request.state, "approved")
+        self.assertTrue(request.date_approved)
+        mine.action_cancel()
+        self.assertEqual(request.state, "cancelled")
+
+
 class TestReturnLinesStay(ReturnsCase):
     def test_lines_are_removed_only_while_the_request_is_submitted(self):
         request = self.Request._portal_submit(
