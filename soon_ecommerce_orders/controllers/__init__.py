@@ -1,2 +1,2 @@
 # -*- coding: utf-8 -*-
-from . import backend, main
+from . import backend, main, portal

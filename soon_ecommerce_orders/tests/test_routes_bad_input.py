@@ -112,6 +112,22 @@ class TestRoutesBadInput(SoonHttpCase):
         self.refresh()
         self.assertFalse(self.victim.cart_recovery_opt_out)
 
+    def test_order_page_junk(self):
+        """sale's /my/orders/<id> (the add-on extends its page): missing order, malformed token."""
+        with self.no_error_logged():
+            for path, statuses in (("/my/orders/%d?access_token=%%C3%%A9" % self.victim_order.id, (302, 303)),
+                                   ("/my/orders/%d?access_token=a%%00b" % self.victim_order.id, (302, 303)),
+                                   ("/my/orders/2147483647", (404,)),
+                                   ("/my/orders/99999999999999999999", (404,)),
+                                   ("/my/orders/pdf/2147483647", (404,))):
+                response = self.get(path)
+                self.assertIn(response.status_code, statuses, path)
+                self.assertNotIn("Victim Customer", response.text)
+        # the real token still opens the page
+        response = self.get("/my/orders/%d?access_token=%s" % (self.victim_order.id, self.victim_order.access_token))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.victim_order.name, response.text)
+
     # ------------------------------------------------------------- payment
     def test_payment_transaction_junk(self):
         cart = self.add_to_cart()
