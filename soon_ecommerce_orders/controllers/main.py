@@ -138,7 +138,8 @@ class SoonWebsiteSale(WebsiteSale):
             raise UserError(_("This payment method is not available. Please choose another one."))
         if so_id is not None and so_id is not False and so_id != "":
             so_id = to_id(so_id)
-            if not so_id or not (access_token is None or isinstance(access_token, str)):
+            if not so_id or not (not access_token or isinstance(access_token, str)
+                                 and _TOKEN_RE.fullmatch(access_token)):
                 raise UserError(_("This order does not exist or is not yours."))
         else:
             so_id = None

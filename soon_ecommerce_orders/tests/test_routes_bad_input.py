@@ -138,6 +138,9 @@ class TestRoutesBadInput(SoonHttpCase):
                     "acquirer_id": self.cod.id, "so_id": so_id}))
             self.assertReadableError(self.json_rpc("/shop/payment/transaction/", {
                 "acquirer_id": self.cod.id, "so_id": self.victim_order.id, "access_token": ["x"]}))
+            for token in ("a\x00b", "é", "00000000-0000-4000-8000-000000000000"):
+                self.assertReadableError(self.json_rpc("/shop/payment/transaction/", {
+                    "acquirer_id": self.cod.id, "so_id": self.victim_order.id, "access_token": token}))
             for acquirer_id in ("abc", "1e400", 10 ** 30, None, [self.cod.id]):
                 self.assertReadableError(self.json_rpc("/shop/payment/transaction/", {"acquirer_id": acquirer_id}))
             self.assertReadableError(self.raw_json_rpc("/shop/payment/transaction/", '{"acquirer_id": 1e400}'))
