@@ -331,6 +331,32 @@ def yaml_loader(module):
 # --------------------------------------------------------------------------
 # PostgreSQL
 # --------------------------------------------------------------------------
+@fix("odoo.http")
+def json_request_params_object(module):
+    """Issue 10 (found by the routes guard test), not an incompatibility: a
+    JSON-RPC body whose ``params`` is a list or a string (or whose body is not a
+    JSON object) made Odoo 11's ``JsonRequest`` fail in ``dict(params)`` before
+    any route ran: an HTTP 500 with a traceback on every ``type="json"`` route.
+    JSON-RPC 2.0 (and Odoo's own docstring) wants an object: anything else is
+    answered 400, as Odoo already answers a body that is not JSON."""
+    JsonRequest = module.JsonRequest
+    original = JsonRequest.__init__
+
+    @functools.wraps(original)
+    def __init__(self, *args):
+        try:
+            original(self, *args)
+        except (AttributeError, TypeError, ValueError) as exc:
+            if isinstance(exc, module.werkzeug.exceptions.HTTPException):
+                raise
+            raise module.werkzeug.exceptions.BadRequest("Invalid JSON-RPC request: params must be an object")
+        jsonrequest = getattr(self, "jsonrequest", None)
+        if jsonrequest is not None and not isinstance(jsonrequest.get("params", {}), dict):
+            raise module.werkzeug.exceptions.BadRequest("Invalid JSON-RPC request: params must be an object")
+
+    JsonRequest.__init__ = __init__
+
+
 @fix("odoo.sql_db")
 def pg_float_digits(module):
     """PostgreSQL 12 changed the default ``extra_float_digits`` to 1, so

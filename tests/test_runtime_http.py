@@ -32,6 +32,21 @@ class TestRuntimeHttp(common.HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn(b't-name="ActionManager"', response.content)
 
+    def test_json_rpc_params_must_be_an_object(self):
+        """json_request_params_object fix: params that are not an object are a 400, not a 500."""
+        base = "http://%s:%s" % (common.HOST, common.PORT)
+        for body in ({"jsonrpc": "2.0", "method": "call", "params": [1, 2]},
+                     {"jsonrpc": "2.0", "method": "call", "params": "abc"},
+                     [1, 2]):
+            with self.subTest(body=body):
+                response = self.opener.post(base + "/shop/cart/update_json", json=body, timeout=60)
+                self.assertEqual(response.status_code, 400)
+        # an object still reaches the route
+        response = self.opener.post(base + "/web/webclient/version_info", timeout=60,
+                                    json={"jsonrpc": "2.0", "method": "call", "params": {}})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("server_version", response.json()["result"])
+
     def test_frontend_css_is_compiled(self):
         """lessc runs (NODE_PATH fix): the shop's stylesheet holds compiled rules."""
         # the first request compiles the LESS bundles (lessc), which takes well over
