@@ -107,6 +107,9 @@ class ReturnsDataMixin:
             picking.action_done()
 
 
+# post-install under Odoo's runner, like the other add-ons' tests: the whole registry, as under pytest-odoo
+@common.at_install(False)
+@common.post_install(True)
 class ReturnsCase(ReturnsDataMixin, common.SavepointCase):
     def setUp(self):
         super().setUp()
@@ -217,6 +220,8 @@ class RefundsDataMixin(ReturnsDataMixin):
         return Wizard.with_context(**action["context"]).create({})
 
 
+@common.at_install(False)
+@common.post_install(True)
 class RefundsCase(RefundsDataMixin, common.SavepointCase):
     def setUp(self):
         super().setUp()

@@ -23,6 +23,8 @@ from ..models.return_request import ReturnRequestError
 WAIT = 30  # seconds: upper bound only, the tests wait on events, not on time
 
 
+@common.at_install(False)
+@common.post_install(True)
 class TestConcurrentSubmissions(common.BaseCase):
     @classmethod
     def setUpClass(cls):

@@ -21,6 +21,8 @@ from soon_runtime.testing import wait_for_lock_waiter
 WAIT = 30  # seconds: upper bound only, the tests wait on events, not on time
 
 
+@common.at_install(False)
+@common.post_install(True)
 class TestConcurrentRefunds(common.BaseCase):
     @classmethod
     def setUpClass(cls):
