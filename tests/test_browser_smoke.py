@@ -5,7 +5,7 @@ exception on any page fails the test.
 """
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, login, screenshot
+from soon_testing.common import SoonHttpCase, browser, login, screenshot
 
 
 @common.at_install(False)

@@ -29,7 +29,7 @@ from odoo.addons.soon_returns.tests.common import RefundsDataMixin
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 SOON_MODULES = "odoo.addons.soon_"
 VERBOSE = os.environ.get("SOON_GUARD_VERBOSE") == "1"

@@ -40,7 +40,7 @@ from odoo import http, models
 from odoo.addons.soon_returns.tests.common import RefundsDataMixin
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 SOON_PREFIX = "odoo.addons.soon_"
 

@@ -1,7 +1,7 @@
 """The fidelity gate's log parser counts what Odoo 11's test runner reports."""
 import unittest
 
-from soon_runtime import fidelity
+from soon_testing import fidelity
 
 LOG = """\
 2026-11-27 07:55:39,215 18677 INFO db odoo.modules.loading: loading 1 modules...

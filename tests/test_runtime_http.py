@@ -7,8 +7,8 @@ from unittest import mock
 
 from odoo.tests import common
 
-from soon_runtime import chromium
-from soon_runtime.testing import browser, login
+from soon_testing import chromium
+from soon_testing.common import browser, login
 
 
 @common.at_install(False)

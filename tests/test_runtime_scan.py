@@ -1,7 +1,8 @@
 """Static scan of the installed Odoo 11 source for APIs removed in Python 3.8-3.11."""
 import unittest
 
-from soon_runtime import FIXES, scan
+from soon_runtime import FIXES
+from soon_testing import scan
 
 
 class TestRemovedApiScan(unittest.TestCase):

@@ -18,7 +18,7 @@ import urllib.request
 from odoo.tests.common import TransactionCase
 from odoo.tools import config
 
-from soon_runtime import paths
+from soon_testing import paths
 
 ROOT = paths.project_root()
 

@@ -5,7 +5,7 @@ the settings and the customer's email, photographed for the user guide."""
 from lxml import html as lxml_html
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, open_url, screenshot
+from soon_testing.common import SoonHttpCase, browser, open_url, screenshot
 
 
 @common.at_install(False)

@@ -3,7 +3,7 @@
 the terms; staff find the order in Unpaid Orders and confirm it."""
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, login, open_url, screenshot
+from soon_testing.common import SoonHttpCase, browser, login, open_url, screenshot
 
 
 @common.at_install(False)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, open_url, screenshot
+from soon_testing.common import SoonHttpCase, browser, open_url, screenshot
 
 PARAM_AUTO = "soon_ecommerce_orders.cart_recovery_auto"
 PARAM_ACTIVATION = "soon_ecommerce_orders.cart_recovery_activation_date"

@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 
 @common.at_install(False)

@@ -7,7 +7,7 @@ from unittest.mock import patch
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 from ..controllers.main import SoonWebsiteSale
 from ..models import sale_order as sale_order_module

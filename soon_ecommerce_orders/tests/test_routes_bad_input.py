@@ -6,7 +6,7 @@ import logging
 
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 from ..models.sale_order import CART_MAX_QTY
 from .common import reset_shop_settings

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 
 @common.at_install(False)

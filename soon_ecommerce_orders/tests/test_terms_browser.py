@@ -5,7 +5,7 @@ enables it once the delivery price is computed), and a refusal of the server
 for the terms reads as a message next to the box, not a "Server Error"."""
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser
+from soon_testing.common import SoonHttpCase, browser
 
 REFUSAL = "Please accept the terms and conditions to confirm your order."
 

@@ -6,7 +6,7 @@ import contextlib
 
 from odoo.tests import common
 
-from soon_runtime.testing import browser, login, screenshot
+from soon_testing.common import browser, login, screenshot
 
 from .test_portal import PortalReturnsCase
 

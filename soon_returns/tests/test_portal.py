@@ -9,7 +9,7 @@ from lxml import html
 from odoo.tests import common
 from PIL import Image
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 from ..models.return_request import MAX_PHOTOS_PER_LINE
 from .common import ReturnsDataMixin, png_bytes

@@ -5,7 +5,7 @@ docs/images/soon_returns_refund_*.png for the user guide."""
 
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase, browser, login, screenshot
+from soon_testing.common import SoonHttpCase, browser, login, screenshot
 
 from .common import RefundsDataMixin
 
@@ -69,7 +69,7 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
 
             # a sales manager refunds it from the order form
             # (logged in straight onto the order's form: a fresh web client that
-            # loads this record only, see soon_runtime.testing.login)
+            # loads this record only, see soon_testing.common.login)
             login(page, base, "ref_manager", redirect="/web#id=%d&model=sale.order&view_type=form" % order_id,
                   selector=".o_form_statusbar button.o_refund_button")
             refund_button = page.locator(".o_form_statusbar button.o_refund_button")

@@ -16,7 +16,7 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tests import common
 from psycopg2 import OperationalError
 
-from soon_runtime.testing import wait_for_lock_waiter
+from soon_testing.common import wait_for_lock_waiter
 
 WAIT = 30  # seconds: upper bound only, the tests wait on events, not on time
 

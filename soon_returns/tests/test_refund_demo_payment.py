@@ -4,7 +4,7 @@ pays (or is declined), and nobody pays another amount or another order."""
 from lxml import html
 from odoo.tests import common
 
-from soon_runtime.testing import SoonHttpCase
+from soon_testing.common import SoonHttpCase
 
 from .common import RefundsDataMixin
 

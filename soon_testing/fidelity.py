@@ -4,14 +4,14 @@ For every target module, a fresh demo database is created and the module is
 installed with ``--test-enable``: Odoo runs the at-install tests of each module
 it installs (the target *and* its dependencies), then their post-install tests,
 JS tours included (``HttpCase.phantom_js`` drives Chromium, see
-``soon_runtime.chromium``).  The log is kept under ``.soon/fidelity/`` and
+``soon_testing.chromium``).  The log is kept under ``.soon/fidelity/`` and
 parsed: each test is attributed to the add-on it belongs to through the name
 of the logger that reports it (``odoo.addons.<module>.tests.<file>``), YAML
 tests (``'test'`` key of a manifest) through the ``loading <module>/<file>``
 line.  The database is dropped afterwards.
 
-    python -m soon_runtime.fidelity [module ...]   # scripts/fidelity wraps it
-    python -m soon_runtime.fidelity --report        # table of the kept logs
+    python -m soon_testing.fidelity [module ...]   # scripts/fidelity wraps it
+    python -m soon_testing.fidelity --report        # table of the kept logs
 
 The exit status is 0 only when every target module ran with 0 failures,
 0 errors and no browser test skipped for want of a browser (PhantomJS or

@@ -17,7 +17,7 @@ import urllib.request
 
 import websocket
 
-_logger = logging.getLogger("soon_runtime.chromium")
+_logger = logging.getLogger("soon_testing.chromium")
 
 CHROMIUM = os.environ.get("SOON_CHROMIUM", "/usr/bin/chromium")
 # the machine's network is closed: without these flags Chromium keeps opening

@@ -4,7 +4,7 @@ Python 3.8-3.11 removed (and library APIs removed by the versions pinned here).
 Every hit must be either cured by a runtime fix (``FIXED``) or listed in
 ``ACCEPTED`` with the reason it is harmless; ``tests/test_runtime_scan.py``
 fails on anything else, so an upgrade of the Odoo wheels or a new removed
-API shows up at once.  ``python -m soon_runtime.scan`` prints the table.
+API shows up at once.  ``python -m soon_testing.scan`` prints the table.
 """
 import ast
 import fnmatch
