@@ -7,12 +7,19 @@ replaces it: one threaded Odoo HTTP server for the whole session on the
 port of the test configuration, the same server Odoo's own ``--test-enable``
 runs start, so ``HttpCase.url_open`` and browser tests reach the test
 database.
+
+``soon_testing`` (the test tooling: Chromium behind ``HttpCase.phantom_js``,
+the checkout's add-ons on the addons path) is imported here as well as by
+``soon_runtime.pth``, so a pytest run registers its fixes even where the
+development install's start-up hook is missing.
 """
 import socket
 import threading
 import time
 
 import pytest
+
+import soon_testing  # noqa: F401  (registers the test tooling's fixes)
 
 
 def _wait_listening(port, timeout=30):
