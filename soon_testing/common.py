@@ -38,6 +38,9 @@ DOCS_IMAGES = os.path.join(_ROOT, "docs", "images") if os.environ.get("SOON_UPDA
     else os.path.join(_ROOT, ".soon", "screenshots")
 
 
+# post-install, as Odoo's HTTP tests: Odoo's runner (--test-enable) serves them the whole registry
+@common.at_install(False)
+@common.post_install(True)
 class SoonHttpCase(common.HttpCase):
     """HttpCase whose ``self.env`` shares the HTTP server's test cursor."""
 
