@@ -302,7 +302,8 @@ def main():
 
 def run(args, data_dir):
     import odoo
-    from odoo.addons.soon_ecommerce_orders.models import sale_order as sale_order_module
+    from odoo.addons.soon_ecommerce_orders.models import cart_recovery_job as job_module
+    from odoo.addons.soon_ecommerce_orders.models import settings_keys as keys
 
     odoo.tools.config.parse_config(["-d", args.db, "--data-dir=" + data_dir, "--log-level=warn"])
     registry = odoo.registry(args.db)
@@ -314,30 +315,31 @@ def run(args, data_dir):
         cr.commit()
         figures["fill_s"] = time.perf_counter() - start if filled else None
         params = env["ir.config_parameter"].sudo()
-        params.set_param("soon_ecommerce_orders.cart_recovery_auto", "1")
-        params.set_param("soon_ecommerce_orders.cart_recovery_activation_date",
+        params.set_param(keys.PARAM_AUTO, "1")
+        params.set_param(keys.PARAM_ACTIVATION,
                          (datetime.utcnow() - timedelta(days=20)).strftime("%Y-%m-%d %H:%M:%S"))
-        params.set_param("soon_ecommerce_orders.cart_recovery_max_age_days", "30")
-        params.set_param("website_sale.cart_abandoned_delay", "1.0")
+        params.set_param(keys.PARAM_MAX_AGE, "30")
+        params.set_param(keys.PARAM_ABANDONED_DELAY, "1.0")
         cr.commit()
         cr.execute("SELECT count(*), count(*) FILTER (WHERE website_order AND state = 'draft') FROM sale_order")
         figures["sale_orders"], figures["website_carts"] = cr.fetchone()
 
         Order = env["sale.order"]
+        Job = env["sale.cart.recovery.job"]
         config = env["sale.cart.recovery.step"]._recovery_config()
         step = config.steps[0]
         now = odoo.fields.Datetime.now()
         # 1. the job's selection
-        first_batch_s, ids = timed(lambda: Order._cart_recovery_candidates(
-            step, config, now, ("1970-01-01", 0), sale_order_module.CART_RECOVERY_BATCH_SIZE)[0], env=env)
+        first_batch_s, ids = timed(lambda: Job._candidates(
+            step, config, now, ("1970-01-01", 0), job_module.BATCH_SIZE)[0], env=env)
         cr.rollback()
         figures["selection_first_batch_ms"] = first_batch_s * 1000
 
         def walk():
             after, total = ("1970-01-01", 0), 0
             while True:
-                batch, after = Order._cart_recovery_candidates(
-                    step, config, now, after, sale_order_module.CART_RECOVERY_BATCH_SIZE)
+                batch, after = Job._candidates(
+                    step, config, now, after, job_module.BATCH_SIZE)
                 if not batch:
                     return total
                 total += len(batch)
@@ -345,13 +347,13 @@ def run(args, data_dir):
         walk_s, eligible = timed(walk, runs=1)
         cr.rollback()
         figures["selection_walk_s"], figures["eligible"] = walk_s, eligible
-        one_query_s, all_ids = timed(lambda: Order._cart_recovery_candidates(
+        one_query_s, all_ids = timed(lambda: Job._candidates(
             step, config, now, ("1970-01-01", 0), 10 ** 7)[0], env=env)
         cr.rollback()
         figures["selection_one_query_s"] = one_query_s
         # the plan of a batch query: the last statement psycopg2 sent, parameters included
-        Order._cart_recovery_candidates(step, config, now, ("1970-01-01", 0),
-                                        sale_order_module.CART_RECOVERY_BATCH_SIZE)
+        Job._candidates(step, config, now, ("1970-01-01", 0),
+                                        job_module.BATCH_SIZE)
         last_query = cr._obj.query.decode()
         cr.rollback()
         cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + last_query)
@@ -372,19 +374,19 @@ def run(args, data_dir):
 
     # 3. sending (a fresh cursor, as the scheduler does; commits per batch)
     samples = []
-    original_ready = sale_order_module.SaleOrder._cart_recovery_ready
+    original_ready = job_module.CartRecoveryJob._ready
 
-    def sampling_ready(orders):
+    def sampling_ready(job, orders):
         samples.append(rss_mb())  # one sample per batch, before its emails
-        return original_ready(orders)
+        return original_ready(job, orders)
 
-    sale_order_module.SaleOrder._cart_recovery_ready = sampling_ready
+    job_module.CartRecoveryJob._ready = sampling_ready
     try:
         with odoo.api.Environment.manage(), registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             rss_before = rss_mb()
             start = time.perf_counter()
-            stats = env["sale.order"]._cron_send_cart_reminders()
+            stats = env["sale.cart.recovery.job"]._cron_send_cart_reminders()
             figures["send_s"] = time.perf_counter() - start
             figures["send_stats"] = stats
             cr.execute("SELECT count(*) FROM mail_mail mm JOIN mail_message msg ON msg.id = mm.mail_message_id "
@@ -393,8 +395,8 @@ def run(args, data_dir):
             cr.execute("SELECT count(*), count(DISTINCT order_id) FROM sale_cart_recovery_reminder")
             figures["reminders_logged"], figures["carts_reminded"] = cr.fetchone()
     finally:
-        sale_order_module.SaleOrder._cart_recovery_ready = original_ready
-    batch = sale_order_module.CART_RECOVERY_BATCH_SIZE
+        job_module.CartRecoveryJob._ready = original_ready
+    batch = job_module.BATCH_SIZE
     rss = samples
     figures["rss_before_mb"] = rss_before
     figures["rss_by_emails_mb"] = {batch * i: round(rss[i], 1) for i in range(0, len(rss), max(1, len(rss) // 8))}
@@ -405,7 +407,7 @@ def run(args, data_dir):
     # 4. a run with nothing eligible: the job only selects
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        empty_s, empty_stats = timed(lambda: env["sale.order"]._cron_send_cart_reminders(), runs=3, env=env)
+        empty_s, empty_stats = timed(lambda: env["sale.cart.recovery.job"]._cron_send_cart_reminders(), runs=3, env=env)
         figures["empty_run_s"], figures["empty_run_stats"] = empty_s, empty_stats
     figures["ratio_empty_run_vs_odoo11_search"] = figures["odoo11_search_s"] / figures["empty_run_s"]
     figures["ratio_selection_vs_odoo11_search"] = figures["odoo11_search_s"] / figures["selection_one_query_s"]

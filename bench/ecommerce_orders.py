@@ -127,7 +127,9 @@ def fill(env, orders):
 
 def odoo11_abandoned_domain(env):
     """Odoo 11's own website_sale search for is_abandoned_cart = True."""
-    delay = float(env["ir.config_parameter"].sudo().get_param("website_sale.cart_abandoned_delay", "1.0"))
+    from odoo.addons.soon_ecommerce_orders.models.settings_keys import PARAM_ABANDONED_DELAY
+
+    delay = float(env["ir.config_parameter"].sudo().get_param(PARAM_ABANDONED_DELAY, "1.0"))
     limit = (datetime.utcnow() - timedelta(hours=delay)).strftime("%Y-%m-%d %H:%M:%S")
     return [
         ("date_order", "<=", limit),
@@ -180,11 +182,13 @@ def main():
     import odoo
     odoo.tools.config.parse_config(["-d", args.db, "--data-dir=" + data_dir, "--log-level=warn"])
     registry = odoo.registry(args.db)
+    from odoo.addons.soon_ecommerce_orders.models.settings_keys import PARAM_ABANDONED_DELAY
+
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         filled = fill(env, args.orders)
         cr.commit()
-        env["ir.config_parameter"].sudo().set_param("website_sale.cart_abandoned_delay", "24.0")
+        env["ir.config_parameter"].sudo().set_param(PARAM_ABANDONED_DELAY, "24.0")
         cr.execute("SELECT count(*) FROM sale_order")
         total = cr.fetchone()[0]
         cases = {

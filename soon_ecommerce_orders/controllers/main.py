@@ -10,6 +10,8 @@ from odoo.osv import expression
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.urls import url_quote
 
+from ..models.settings_keys import PARAM_TERMS_REQUIRED
+
 #: ids are PostgreSQL integers: a larger number is an SQL error, not a missing record
 MAX_ID = 2 ** 31 - 1
 _ID_RE = re.compile(r"[0-9]{1,10}", re.ASCII)
@@ -94,7 +96,7 @@ class SoonWebsiteSale(WebsiteSale):
 
     @staticmethod
     def _terms_required():
-        return bool(request.env["ir.config_parameter"].sudo().get_param("soon_ecommerce_orders.terms_required"))
+        return bool(request.env["ir.config_parameter"].sudo().get_param(PARAM_TERMS_REQUIRED))
 
     @http.route(["/shop/terms/accept"], type="json", auth="public", website=True)
     def terms_accept(self, accepted=None, **kw):
@@ -107,9 +109,7 @@ class SoonWebsiteSale(WebsiteSale):
         if accepted:
             order._record_terms_acceptance(request.env.user, request.httprequest.remote_addr)
         else:
-            order.sudo().write({"terms_accepted_date": False, "terms_accepted_user_id": False,
-                                "terms_accepted_partner_id": False, "terms_accepted_ip": False,
-                                "terms_hash": False})
+            order._reset_terms_acceptance()
         return {"accepted": bool(order.terms_accepted_date)}
 
     def _check_payment_allowed(self, order, acquirer=None):

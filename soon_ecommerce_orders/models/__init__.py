@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 from . import (
     account_invoice,
+    cart_recovery_job,
     cart_recovery_reminder,
     cart_recovery_report,
     cart_recovery_step,

@@ -13,14 +13,7 @@ from collections import namedtuple
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-#: ir.config_parameter keys of the automatic reminders (Odoo 11 keeps the
-#: eCommerce settings there; the delay and the template are Odoo's own keys)
-PARAM_AUTO = "soon_ecommerce_orders.cart_recovery_auto"
-PARAM_ACTIVATION = "soon_ecommerce_orders.cart_recovery_activation_date"
-PARAM_MAX_AGE = "soon_ecommerce_orders.cart_recovery_max_age_days"
-PARAM_DELAY = "website_sale.cart_abandoned_delay"
-PARAM_TEMPLATE = "website_sale.cart_recovery_mail_template_id"
-DEFAULT_MAX_AGE_DAYS = 30
+from .settings_keys import DEFAULT_MAX_AGE_DAYS, PARAM_ACTIVATION, PARAM_AUTO, PARAM_MAX_AGE, PARAM_TEMPLATE
 
 #: one reminder of the sequence: ``number`` 1 is the first reminder
 Step = namedtuple("Step", "number delay_hours previous_delay_hours template")

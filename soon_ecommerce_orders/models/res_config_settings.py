@@ -2,13 +2,21 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .cart_recovery_step import DEFAULT_MAX_AGE_DAYS, PARAM_ACTIVATION, PARAM_AUTO, PARAM_MAX_AGE
+from .settings_keys import (
+    DEFAULT_MAX_AGE_DAYS,
+    PARAM_ACTIVATION,
+    PARAM_AUTO,
+    PARAM_MAX_AGE,
+    PARAM_TERMS_REQUIRED,
+    PARAM_UNPAID_CANCEL_DAYS,
+    PARAM_UNPAID_REMINDER_DAYS,
+)
 
 #: setting field -> (ir.config_parameter key, type, default)
 PARAMS = {
-    "terms_required": ("soon_ecommerce_orders.terms_required", bool, False),
-    "unpaid_reminder_days": ("soon_ecommerce_orders.unpaid_reminder_days", int, 0),
-    "unpaid_cancel_days": ("soon_ecommerce_orders.unpaid_cancel_days", int, 0),
+    "terms_required": (PARAM_TERMS_REQUIRED, bool, False),
+    "unpaid_reminder_days": (PARAM_UNPAID_REMINDER_DAYS, int, 0),
+    "unpaid_cancel_days": (PARAM_UNPAID_CANCEL_DAYS, int, 0),
     "cart_recovery_auto": (PARAM_AUTO, bool, False),
     "cart_recovery_max_age_days": (PARAM_MAX_AGE, int, DEFAULT_MAX_AGE_DAYS),
 }

@@ -4,11 +4,8 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 
+from ..models.settings_keys import PARAM_ABANDONED_DELAY, PARAM_ACTIVATION, PARAM_AUTO, PARAM_MAX_AGE, PARAM_TEMPLATE
 from .common import EcommerceOrdersCase
-
-PARAM_AUTO = "soon_ecommerce_orders.cart_recovery_auto"
-PARAM_ACTIVATION = "soon_ecommerce_orders.cart_recovery_activation_date"
-PARAM_MAX_AGE = "soon_ecommerce_orders.cart_recovery_max_age_days"
 
 
 def ago(**delta):
@@ -27,11 +24,12 @@ class CartRecoveryCase(EcommerceOrdersCase):
         cls.params.set_param(PARAM_AUTO, "1")
         cls.params.set_param(PARAM_ACTIVATION, ago(days=10))
         cls.params.set_param(PARAM_MAX_AGE, "30")
-        cls.params.set_param("website_sale.cart_abandoned_delay", "1.0")
+        cls.params.set_param(PARAM_ABANDONED_DELAY, "1.0")
         cls.template = cls.env.ref("soon_ecommerce_orders.mail_template_cart_recovery")
-        cls.params.set_param("website_sale.cart_recovery_mail_template_id", str(cls.template.id))
+        cls.params.set_param(PARAM_TEMPLATE, str(cls.template.id))
         cls.env["sale.cart.recovery.step"].search([]).write({"active": False})
         cls.Order = cls.env["sale.order"]
+        cls.Job = cls.env["sale.cart.recovery.job"]
         cls.customers = 0
 
     @classmethod
@@ -51,7 +49,7 @@ class CartRecoveryCase(EcommerceOrdersCase):
         return order
 
     def run_job(self):
-        return self.Order._send_cart_reminders()
+        return self.Job._send_cart_reminders()
 
     def mails(self, order):
         return self.env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", order.id)])

@@ -5,6 +5,8 @@ from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase, browser, login, open_url, screenshot
 
+from ..models.settings_keys import PARAM_TERMS_REQUIRED
+
 
 @common.at_install(False)
 @common.post_install(True)
@@ -13,7 +15,7 @@ class TestBrowserCheckout(SoonHttpCase):
     def setUp(self):
         super().setUp()
         env = self.env
-        env["ir.config_parameter"].sudo().set_param("soon_ecommerce_orders.terms_required", "1")
+        env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.website_published = True
         self.product = env["product.product"].create({

@@ -7,8 +7,9 @@ import psycopg2
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
-from ..models import sale_order as sale_order_module
-from .cart_recovery_common import PARAM_ACTIVATION, PARAM_AUTO, CartRecoveryCase, ago
+from ..models.cart_recovery_job import CartRecoveryJob
+from ..models.settings_keys import PARAM_ABANDONED_DELAY, PARAM_ACTIVATION, PARAM_AUTO, PARAM_MAX_AGE, PARAM_TEMPLATE
+from .cart_recovery_common import CartRecoveryCase, ago
 
 
 class TestCartRecoveryRules(CartRecoveryCase):
@@ -68,7 +69,7 @@ class TestCartRecoveryRules(CartRecoveryCase):
         the email twice; the job keeps a single recipient, the customer."""
         template = self.template.copy({"email_to": "${object.partner_id.email}",
                                        "email_cc": "sales@example.com"})
-        self.params.set_param("website_sale.cart_recovery_mail_template_id", str(template.id))
+        self.params.set_param(PARAM_TEMPLATE, str(template.id))
         cart = self.make_cart()
         self.run_job()
         mail = self.mails(cart)
@@ -108,7 +109,7 @@ class TestCartRecoveryRules(CartRecoveryCase):
         self.assertReminded(mixed)
 
     def test_idle_time_counts_from_the_last_change_not_the_creation(self):
-        self.params.set_param("website_sale.cart_abandoned_delay", "5.0")
+        self.params.set_param(PARAM_ABANDONED_DELAY, "5.0")
         idle = self.make_cart(idle_hours=6, created_days=2)
         active = self.make_cart(idle_hours=4, created_days=2)  # old cart, changed 4 hours ago
         self.run_job()
@@ -199,7 +200,7 @@ class TestCartRecoveryRules(CartRecoveryCase):
         self.run_job()
         self.assertReminded(young)
         self.assertNotReminded(old)
-        self.params.set_param("soon_ecommerce_orders.cart_recovery_max_age_days", "40")
+        self.params.set_param(PARAM_MAX_AGE, "40")
         self.run_job()
         self.assertReminded(old)
 
@@ -256,15 +257,15 @@ class TestCartRecoveryRules(CartRecoveryCase):
     # --------------------------------------------------------- failures
     def test_a_failing_cart_does_not_stop_the_batch(self):
         first, failing, last = self.make_cart(), self.make_cart(), self.make_cart()
-        original = type(failing)._cart_recovery_queue_mail
+        original = CartRecoveryJob._queue_mail
 
-        def queue_mail(order, template, step_number):
+        def queue_mail(job, order, template):
             if order == failing:
                 raise ValueError("SMTP address refused")
-            return original(order, template, step_number)
+            return original(job, order, template)
 
-        with patch.object(type(failing), "_cart_recovery_queue_mail", queue_mail), \
-                mute_logger("odoo.addons.soon_ecommerce_orders.models.sale_order"):
+        with patch.object(CartRecoveryJob, "_queue_mail", queue_mail), \
+                mute_logger("odoo.addons.soon_ecommerce_orders.models.cart_recovery_job"):
             stats = self.run_job()
         self.assertGreaterEqual(stats["failed"], 1)
         self.assertReminded(first)
@@ -282,9 +283,9 @@ class TestCartRecoveryRules(CartRecoveryCase):
         def conflict(*args, **kwargs):
             raise psycopg2.extensions.TransactionRollbackError("could not serialize access")
 
-        with patch.object(sale_order_module.SaleOrder, "_cart_recovery_queue_mail", conflict):
+        with patch.object(CartRecoveryJob, "_queue_mail", conflict):
             with self.assertRaises(psycopg2.extensions.TransactionRollbackError):
-                self.Order._send_cart_reminders(commit=False)
+                self.Job._send_cart_reminders(commit=False)
 
     def test_one_reminder_per_cart_and_step_in_the_database(self):
         cart = self.make_cart()
@@ -384,6 +385,20 @@ class TestCartRecoverySettings(CartRecoveryCase):
         vals.update(values)
         return self.env["res.config.settings"].create(vals)
 
+    def test_the_scheduled_action_runs_the_job(self):
+        """The cron (its XML id kept) calls the job model, committing per batch."""
+        cron = self.env.ref("soon_ecommerce_orders.ir_cron_cart_recovery")
+        self.assertEqual(cron.model_id.model, "sale.cart.recovery.job")
+        calls = []
+
+        def send(job, commit=False, batch_size=None):
+            calls.append((job._name, commit))
+            return {"sent": 0, "skipped": 0, "failed": 0}
+
+        with patch.object(CartRecoveryJob, "_send_cart_reminders", send):
+            cron.method_direct_trigger()
+        self.assertEqual(calls, [("sale.cart.recovery.job", True)])
+
     def test_switching_on_records_the_activation_time_and_starts_the_job(self):
         cron = self.env.ref("soon_ecommerce_orders.ir_cron_cart_recovery")
         self.params.set_param(PARAM_AUTO, False)
@@ -405,18 +420,18 @@ class TestCartRecoverySettings(CartRecoveryCase):
         self.params.set_param(PARAM_ACTIVATION, two_days_ago)
         self.settings(cart_recovery_auto=True, cart_recovery_max_age_days=10).execute()
         self.assertEqual(self.params.get_param(PARAM_ACTIVATION), two_days_ago)
-        self.assertEqual(self.params.get_param("soon_ecommerce_orders.cart_recovery_max_age_days"), "10")
+        self.assertEqual(self.params.get_param(PARAM_MAX_AGE), "10")
         self.settings(cart_recovery_auto=False).execute()
         cron.invalidate_cache()
         self.assertFalse(cron.active)
         self.assertFalse(self.params.get_param(PARAM_AUTO))
 
     def test_settings_show_the_existing_odoo_settings(self):
-        self.params.set_param("website_sale.cart_abandoned_delay", "4.0")
+        self.params.set_param(PARAM_ABANDONED_DELAY, "4.0")
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.cart_abandoned_delay, 4.0)
         self.assertEqual(settings.cart_recovery_mail_template, self.template)
-        self.params.set_param("website_sale.cart_recovery_mail_template_id", False)
+        self.params.set_param(PARAM_TEMPLATE, False)
         self.assertEqual(self.env["res.config.settings"].create({}).cart_recovery_mail_template, self.template,
                          "unset: the template the emails use")
         arch = self.env["res.config.settings"].fields_view_get(view_type="form")["arch"]
@@ -451,14 +466,14 @@ class TestCartRecoverySettings(CartRecoveryCase):
     def test_install_points_the_setting_to_the_complete_template(self):
         odoo_template = self.env.ref("website_sale.mail_template_sale_cart_recovery")
         for before in (False, str(odoo_template.id)):
-            self.params.set_param("website_sale.cart_recovery_mail_template_id", before)
+            self.params.set_param(PARAM_TEMPLATE, before)
             self.env["sale.cart.recovery.step"]._install_default_template()
-            self.assertEqual(self.params.get_param("website_sale.cart_recovery_mail_template_id"),
+            self.assertEqual(self.params.get_param(PARAM_TEMPLATE),
                              str(self.template.id))
         custom = odoo_template.copy({"name": "Our own"})
-        self.params.set_param("website_sale.cart_recovery_mail_template_id", str(custom.id))
+        self.params.set_param(PARAM_TEMPLATE, str(custom.id))
         self.env["sale.cart.recovery.step"]._install_default_template()
-        self.assertEqual(self.params.get_param("website_sale.cart_recovery_mail_template_id"), str(custom.id),
+        self.assertEqual(self.params.get_param(PARAM_TEMPLATE), str(custom.id),
                          "a template chosen by the shop is kept")
 
 

@@ -10,8 +10,7 @@ from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase, browser, open_url, screenshot
 
-PARAM_AUTO = "soon_ecommerce_orders.cart_recovery_auto"
-PARAM_ACTIVATION = "soon_ecommerce_orders.cart_recovery_activation_date"
+from ..models.settings_keys import PARAM_ACTIVATION, PARAM_AUTO
 
 
 @common.at_install(False)
@@ -71,7 +70,7 @@ class TestCartRecoveryBrowser(SoonHttpCase):
                            (0, 0, {"product_id": products[1].id, "product_uom_qty": 1, "price_unit": 120.0})],
         })
         cart.cart_last_activity = fields.Datetime.to_string(datetime.utcnow() - timedelta(hours=3))
-        env["sale.order"]._send_cart_reminders()
+        env["sale.cart.recovery.job"]._send_cart_reminders()
         mail = env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", cart.id)])
         self.assertEqual(len(mail), 1)
         self.sync()

@@ -24,9 +24,8 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import common
 
 from ..models import cart_recovery_step as step_module
-from ..models import sale_order as sale_order_module
+from ..models.cart_recovery_job import CartRecoveryJob
 
-SaleOrder = sale_order_module.SaleOrder
 TAG = "SoOn concurrency test"
 
 
@@ -110,7 +109,7 @@ class TestCartRecoveryConcurrency(common.BaseCase):
     def run_job(self, batch_size=3, results=None, name=None):
         try:
             with self.environment() as env:
-                stats = env["sale.order"]._send_cart_reminders(commit=True, batch_size=batch_size)
+                stats = env["sale.cart.recovery.job"]._send_cart_reminders(commit=True, batch_size=batch_size)
             if results is not None:
                 results[name] = stats
             return stats
@@ -150,16 +149,16 @@ class TestCartRecoveryConcurrency(common.BaseCase):
         self.make_carts(8)
         self.fence_other_carts()
         a_holds_batch, b_done, results = threading.Event(), threading.Event(), {}
-        original = SaleOrder._cart_recovery_ready
+        original = CartRecoveryJob._ready
 
-        def ready(orders):
-            result = original(orders)
+        def ready(job, orders):
+            result = original(job, orders)
             if threading.current_thread().name == "A" and not a_holds_batch.is_set():
                 a_holds_batch.set()
                 b_done.wait(120)
             return result
 
-        with patch.object(SaleOrder, "_cart_recovery_ready", ready):
+        with patch.object(CartRecoveryJob, "_ready", ready):
             worker_a = self.thread("A", results)
             worker_a.start()
             self.assertTrue(a_holds_batch.wait(120))
@@ -180,7 +179,7 @@ class TestCartRecoveryConcurrency(common.BaseCase):
         self.make_carts(12)
         self.fence_other_carts()
         start, results = threading.Barrier(2), {}
-        original = SaleOrder._cart_recovery_candidates
+        original = CartRecoveryJob._candidates
 
         def candidates(*args, **kwargs):
             if not getattr(threading.current_thread(), "started", False):
@@ -188,7 +187,7 @@ class TestCartRecoveryConcurrency(common.BaseCase):
                 start.wait(60)  # both workers select their first batch together
             return original(*args, **kwargs)
 
-        with patch.object(SaleOrder, "_cart_recovery_candidates", candidates):
+        with patch.object(CartRecoveryJob, "_candidates", candidates):
             workers = [self.thread(name, results, batch_size=2) for name in ("A", "B")]
             for worker in workers:
                 worker.start()
@@ -208,18 +207,18 @@ class TestCartRecoveryConcurrency(common.BaseCase):
         self.make_carts(4)
         self.fence_other_carts()
         b_has_snapshot, a_done, results, calls = threading.Event(), threading.Event(), {}, []
-        original = SaleOrder._cart_recovery_candidates
+        original = CartRecoveryJob._candidates
 
-        def candidates(orders, *args, **kwargs):
+        def candidates(job, *args, **kwargs):
             if threading.current_thread().name == "B":
                 calls.append(args)
                 if len(calls) == 1:
-                    orders.env.cr.execute("SELECT 1")  # the transaction's snapshot is taken here
+                    job.env.cr.execute("SELECT 1")  # the transaction's snapshot is taken here
                     b_has_snapshot.set()
                     a_done.wait(120)
-            return original(orders, *args, **kwargs)
+            return original(job, *args, **kwargs)
 
-        with patch.object(SaleOrder, "_cart_recovery_candidates", candidates):
+        with patch.object(CartRecoveryJob, "_candidates", candidates):
             worker_b = self.thread("B", results)
             worker_b.start()
             self.assertTrue(b_has_snapshot.wait(120))
@@ -237,17 +236,17 @@ class TestCartRecoveryConcurrency(common.BaseCase):
         once."""
         self.make_carts(7)
         self.fence_other_carts()
-        original = SaleOrder._cart_recovery_queue_mail
+        original = CartRecoveryJob._queue_mail
         calls = []
 
-        def queue_mail(order, template, step_number):
+        def queue_mail(job, order, template):
             calls.append(order.id)
-            mail = original(order, template, step_number)
+            mail = original(job, order, template)
             if len(calls) == 5:  # second batch, after its second email was queued
                 raise Crash()
             return mail
 
-        with patch.object(SaleOrder, "_cart_recovery_queue_mail", queue_mail):
+        with patch.object(CartRecoveryJob, "_queue_mail", queue_mail):
             try:
                 self.run_job(batch_size=3)
             except Crash:

@@ -12,6 +12,8 @@ from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase
 
+from ..models.settings_keys import PARAM_ACTIVATION, PARAM_AUTO
+
 
 @common.at_install(False)
 @common.post_install(True)
@@ -158,10 +160,9 @@ class TestCartRecoveryHttp(SoonHttpCase):
         self.assertTrue(self.guest.message_ids.filtered(lambda m: "Unsubscribed" in (m.body or "")))
         # the job leaves the customer alone
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param("soon_ecommerce_orders.cart_recovery_auto", "1")
-        params.set_param("soon_ecommerce_orders.cart_recovery_activation_date",
-                         fields.Datetime.to_string(datetime.utcnow() - timedelta(days=1)))
-        self.env["sale.order"]._send_cart_reminders()
+        params.set_param(PARAM_AUTO, "1")
+        params.set_param(PARAM_ACTIVATION, fields.Datetime.to_string(datetime.utcnow() - timedelta(days=1)))
+        self.env["sale.cart.recovery.job"]._send_cart_reminders()
         self.assertEqual(cart.cart_recovery_step, 0)
 
     def test_unsubscribe_token_is_checked(self):

@@ -12,6 +12,7 @@ from soon_testing.common import SoonHttpCase
 from ..controllers.main import SoonWebsiteSale
 from ..models import sale_order as sale_order_module
 from ..models import website as website_module
+from ..models.settings_keys import PARAM_TERMS_REQUIRED
 from .common import csrf_token, form_errors, reset_shop_settings
 
 
@@ -149,7 +150,7 @@ class TestCheckoutHttp(SoonHttpCase):
         return self.json_rpc("/shop/payment/transaction/", {"acquirer_id": acquirer_id})
 
     def test_terms_required_blocks_payment_until_accepted(self):
-        self.env["ir.config_parameter"].sudo().set_param("soon_ecommerce_orders.terms_required", "1")
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
         order = self.add_to_cart()
         self.address_form()
         page = self.url_open("/shop/payment").text

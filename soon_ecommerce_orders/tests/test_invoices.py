@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 """Invoices & legal: automatic invoice emailed and in the portal, tax IDs on the invoice."""
+from ..models.settings_keys import PARAM_AUTOMATIC_INVOICE
 from .common import EcommerceOrdersCase
 
 
@@ -21,7 +22,7 @@ class TestInvoices(EcommerceOrdersCase):
         return order, tx
 
     def test_automatic_invoice_is_emailed_and_in_portal(self):
-        self.env["ir.config_parameter"].sudo().set_param("website_sale.automatic_invoice", "True")
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_AUTOMATIC_INVOICE, "True")
         order, tx = self.paid_order()
         tx._confirm_so()
         self.assertEqual(order.state, "sale")
@@ -44,7 +45,7 @@ class TestInvoices(EcommerceOrdersCase):
         self.assertEqual(visible, invoice)
 
     def test_no_invoice_email_without_the_setting(self):
-        self.env["ir.config_parameter"].sudo().set_param("website_sale.automatic_invoice", False)
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_AUTOMATIC_INVOICE, False)
         order, tx = self.paid_order()
         tx._confirm_so()
         self.assertFalse(order.invoice_ids)

@@ -8,7 +8,7 @@ from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase
 
-from ..models.sale_order import CART_MAX_QTY
+from ..models.settings_keys import DEFAULT_CART_MAX_QTY
 from .common import reset_shop_settings
 
 
@@ -219,10 +219,10 @@ class TestRoutesBadInput(SoonHttpCase):
         with self.no_error_logged():
             result = self.json_rpc("/shop/cart/update_json", {
                 "product_id": self.product.id, "line_id": cart.order_line.id, "set_qty": 10 ** 12})["result"]
-        self.assertEqual(result["quantity"], CART_MAX_QTY)
+        self.assertEqual(result["quantity"], DEFAULT_CART_MAX_QTY)
         self.assertIn("at most", result["warning"])
         self.refresh()
-        self.assertEqual(cart.order_line.product_uom_qty, CART_MAX_QTY)
+        self.assertEqual(cart.order_line.product_uom_qty, DEFAULT_CART_MAX_QTY)
         # adding on top of the maximum, through the product page's form
         with self.no_error_logged():
             response = self.post("/shop/cart/update", {"product_id": self.product.id, "add_qty": str(10 ** 12)})
@@ -232,7 +232,7 @@ class TestRoutesBadInput(SoonHttpCase):
                          {"product_id": self.product.id, "add_qty": "1e400"}, {}):
                 self.assertIn(self.post("/shop/cart/update", data).status_code, (400, 404), data)
         self.refresh()
-        self.assertEqual(cart.order_line.product_uom_qty, CART_MAX_QTY)
+        self.assertEqual(cart.order_line.product_uom_qty, DEFAULT_CART_MAX_QTY)
         # a reasonable quantity still works
         result = self.json_rpc("/shop/cart/update_json", {
             "product_id": self.product.id, "line_id": cart.order_line.id, "set_qty": 3})["result"]

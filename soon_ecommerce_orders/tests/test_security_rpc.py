@@ -10,6 +10,8 @@ from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase
 
+from ..models.settings_keys import PARAM_TEMPLATE
+
 
 @common.at_install(False)
 @common.post_install(True)
@@ -103,8 +105,7 @@ class TestCartRecoveryLinksRpc(SoonHttpCase):
         the salesperson: the email has working resume and unsubscribe links."""
         cart = self.cart_of(self.victim, self.seller)
         template = self.env.ref("soon_ecommerce_orders.mail_template_cart_recovery")
-        self.env["ir.config_parameter"].sudo().set_param(
-            "website_sale.cart_recovery_mail_template_id", str(template.id))
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_TEMPLATE, str(template.id))
         as_seller = cart.sudo(self.seller)
         action = as_seller.action_recovery_email_send()
         composer = self.env["mail.compose.message"].sudo(self.seller).with_context(**action["context"]).create({})

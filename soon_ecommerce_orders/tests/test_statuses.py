@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from odoo import fields
 
+from ..models.settings_keys import PARAM_ABANDONED_DELAY
 from .common import EcommerceOrdersCase
 
 
@@ -86,7 +87,7 @@ class TestStatuses(EcommerceOrdersCase):
     def test_abandoned_carts_use_the_configured_delay_and_last_activity(self):
         Order = self.env["sale.order"]
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param("website_sale.cart_abandoned_delay", "5.0")
+        params.set_param(PARAM_ABANDONED_DELAY, "5.0")
         now = datetime.utcnow()
         old = self.make_order()
         recent = self.make_order()
@@ -118,7 +119,7 @@ class TestStatuses(EcommerceOrdersCase):
         self.assertEqual(no, carts - old)
         self.assertEqual(Order.search([("has_order_lines", "=", False), ("id", "in", carts.ids)]), empty)
         self.assertEqual(Order.search([("has_order_lines", "!=", False), ("id", "in", carts.ids)]), carts - empty)
-        params.set_param("website_sale.cart_abandoned_delay", "3.0")
+        params.set_param(PARAM_ABANDONED_DELAY, "3.0")
         self.assertIn(recent, Order.search([("is_abandoned_cart", "=", True)]))
 
     def test_backend_quotation_in_website_team_is_not_a_cart(self):

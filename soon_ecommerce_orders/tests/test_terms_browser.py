@@ -7,6 +7,8 @@ from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase, browser
 
+from ..models.settings_keys import PARAM_TERMS_REQUIRED
+
 REFUSAL = "Please accept the terms and conditions to confirm your order."
 
 
@@ -17,7 +19,7 @@ class TestTermsBrowser(SoonHttpCase):
     def setUp(self):
         super().setUp()
         env = self.env
-        env["ir.config_parameter"].sudo().set_param("soon_ecommerce_orders.terms_required", "1")
+        env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.website_published = True
         self.product = env["product.product"].create({

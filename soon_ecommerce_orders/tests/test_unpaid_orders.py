@@ -7,6 +7,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.exceptions import UserError
 
+from ..models.settings_keys import PARAM_UNPAID_CANCEL_DAYS, PARAM_UNPAID_REMINDER_DAYS
 from .common import EcommerceOrdersCase
 
 
@@ -106,8 +107,8 @@ class TestUnpaidOrders(EcommerceOrdersCase):
 
     def test_ageing_reminds_once_then_cancels(self):
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param("soon_ecommerce_orders.unpaid_reminder_days", "3")
-        params.set_param("soon_ecommerce_orders.unpaid_cancel_days", "7")
+        params.set_param(PARAM_UNPAID_REMINDER_DAYS, "3")
+        params.set_param(PARAM_UNPAID_CANCEL_DAYS, "7")
         young, reminded, expired = (self.checkout(self.cod) for _ in range(3))
         confirmed = self.checkout(self.cod)
         confirmed.action_confirm_and_reserve()
@@ -140,7 +141,7 @@ class TestUnpaidOrders(EcommerceOrdersCase):
 
     def test_ageing_failure_does_not_stop_the_batch(self):
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param("soon_ecommerce_orders.unpaid_cancel_days", "2")
+        params.set_param(PARAM_UNPAID_CANCEL_DAYS, "2")
         first, second = self.checkout(self.cod), self.checkout(self.cod)
         self._age(first, 5)
         self._age(second, 5)
