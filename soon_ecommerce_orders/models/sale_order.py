@@ -275,12 +275,20 @@ class SaleOrder(models.Model):
     def onchange_partner_id(self):
         """Odoo 11 replaces the website's salesperson by the current user (the
         admin, under sudo) when a customer signs up, logs in or enters an
-        address (odoo/odoo#24216): website orders keep the website assignment."""
-        result = super().onchange_partner_id()
-        for order in self.filtered("website_order"):
+        address (odoo/odoo#24216): website orders keep the website assignment.
+        On a saved order (checkout) each update writes the salesperson, and Odoo
+        sends "You have been assigned" at every write: only a new one is told."""
+        salespeople = {order.id: order.user_id for order in self}
+        quiet = self.with_context(mail_auto_subscribe_no_notify=True)
+        result = super(SaleOrder, quiet).onchange_partner_id()
+        for order in quiet.filtered("website_order"):
             website = order._website_for_assignment()
             if website:
                 order.update(website._sale_assignment_values(order.partner_id))
+        for order in self.filtered(lambda o: isinstance(o.id, int) and o.user_id != salespeople[o.id]):
+            user = order.user_id
+            if user != self.env.user and user.notification_type == "email" and user.partner_id.active:
+                order._message_auto_subscribe_notify(user.partner_id.ids)
         return result
 
     def _website_for_assignment(self):
