@@ -144,6 +144,20 @@ class StockPicking(models.Model):
             self._schedule_shipped_email()
         return res
 
+    def _message_post_after_hook(self, message):
+        """Odoo 11's send_to_shipper (run on validation) writes "for shipping
+        with tracking number False" in the chatter when the carrier gives no
+        tracking number (fixed price, rules): the message says it without."""
+        res = super()._message_post_after_hook(message)
+        if len(self) == 1 and self.carrier_id and not self.carrier_tracking_ref:
+            currency = self.sale_id.currency_id or self.company_id.currency_id
+            odoo_body = _("Shipment sent to carrier %s for shipping with tracking number %s<br/>Cost: %.2f %s") % (
+                self.carrier_id.name, self.carrier_tracking_ref, self.carrier_price, currency.name)
+            if tools.html2plaintext(message.body or "") == tools.html2plaintext(odoo_body):
+                message.sudo().write({"body": _("Shipment sent to carrier %s<br/>Cost: %.2f %s") % (
+                    self.carrier_id.name, self.carrier_price, currency.name)})
+        return res
+
     # ------------------------------------------------------------------
     # Business methods: what is a delivery to a customer
     # ------------------------------------------------------------------

@@ -6,6 +6,8 @@ from . import (
     test_browser,
     test_process_deliveries,
     test_reservation_rule,
+    test_settings_browser,
     test_shipped_email,
+    test_shipper_message,
     test_shipping_label,
 )
