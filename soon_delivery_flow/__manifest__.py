@@ -24,4 +24,5 @@
         "demo/delivery_flow_demo.xml",
     ],
     "installable": True,
+    "application": True,  # listed under the Apps menu's default "Apps" filter
 }

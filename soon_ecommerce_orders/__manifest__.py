@@ -27,5 +27,5 @@
     "qweb": ["static/src/xml/cart_recovery_dashboard.xml"],
     "pre_init_hook": "pre_init_hook",
     "installable": True,
-    "application": False,
+    "application": True,  # listed under the Apps menu's default "Apps" filter
 }

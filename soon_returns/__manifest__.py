@@ -46,5 +46,5 @@
         "demo/return_demo.xml",
     ],
     "installable": True,
-    "application": False,
+    "application": True,  # listed under the Apps menu's default "Apps" filter
 }

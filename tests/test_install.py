@@ -29,8 +29,9 @@ class TestInstall(unittest.TestCase):
         self.assertEqual(problems, [])
 
     def test_install_from_apps_menu_into_an_existing_shop(self):
-        """A shop running website_sale (with demo data) installs the three add-ons
-        with the Apps menu's button (button_immediate_install)."""
+        """A shop running website_sale (with demo data) finds the three add-ons in
+        the Apps menu (search "SoOn", default "Apps" filter) and installs them
+        with its button (button_immediate_install)."""
         db = "soon_apps_%s" % uuid.uuid4().hex[:8]
         command = os.path.join(os.path.dirname(sys.executable), "soon-odoo")
         options = ["--data-dir=" + os.path.join(ROOT, ".soon", "data"), "-d", db, "--log-level=warn"]
@@ -38,17 +39,29 @@ class TestInstall(unittest.TestCase):
         try:
             subprocess.run([command] + options + ["-i", "website_sale", "--stop-after-init"], check=True,
                            capture_output=True, timeout=1200)
+            # the shop owner types "SoOn" in the Apps menu, whose "Apps" filter is on by
+            # default: the search view's own domains find the three add-ons
             script = (
+                "from odoo.tools.safe_eval import safe_eval\n"
+                "from lxml import etree\n"
                 "Module = env['ir.module.module']\n"
                 "Module.update_list()\n"
                 "env.cr.commit()\n"
-                "Module.search([('name', 'in', %r)]).button_immediate_install()\n"
+                "arch = etree.fromstring(env.ref('base.view_module_filter').arch)\n"
+                "typed = safe_eval(arch.xpath(\"//field[@name='name']\")[0].get('filter_domain'), {'self': 'SoOn'})\n"
+                "apps = safe_eval(arch.xpath(\"//filter[@name='app']\")[0].get('domain'))\n"
+                "found = Module.search(apps + typed)\n"
+                "print('SOON_FOUND=' + ','.join(sorted(found.mapped('name'))))\n"
+                "found.filtered(lambda m: m.name in %r).button_immediate_install()\n"
                 % (list(ADDONS),))
             # Odoo 11 wants the sub-command first
             result = subprocess.run([command, "shell"] + options, input=script, text=True,
                                     capture_output=True, timeout=1800)
             errors = [line for line in result.stderr.splitlines() if re.search(r"\bERROR\b|Traceback", line)]
             self.assertEqual(errors, [], result.stderr[-3000:])
+            found = re.search(r"^SOON_FOUND=(.*)$", result.stdout, re.M)
+            self.assertTrue(found, result.stdout[-3000:])
+            self.assertEqual(set(found.group(1).split(",")), set(ADDONS), "search 'SoOn' with the Apps filter")
             # the install ran in its own registry and cursor: read the outcome afresh
             states = subprocess.run(
                 ["psql", "-Atqc", "SELECT name, state FROM ir_module_module WHERE name IN %s ORDER BY name"
