@@ -66,7 +66,7 @@ class TestInstall(unittest.TestCase):
             states = subprocess.run(
                 ["psql", "-Atqc", "SELECT name, state FROM ir_module_module WHERE name IN %s ORDER BY name"
                  % (tuple(ADDONS),), db], check=True, capture_output=True, text=True).stdout
-            self.assertEqual(dict(line.split("|") for line in states.split()),
+            self.assertEqual(dict(line.split("|") for line in states.splitlines()),
                              {name: "installed" for name in ADDONS}, result.stderr[-3000:])
         finally:
             subprocess.run(["dropdb", "--if-exists", db], check=False)
