@@ -26,16 +26,18 @@ Then measures, in one run:
 
 Not a test: run it by hand,
 
-    .venv/bin/python bench/abandoned_carts.py [--orders 1000000] [--keep] [--json out.json]
+    .venv/bin/python bench/abandoned_carts.py [--db soon_bench_carts] [--orders 1000000] [--keep] [--json out.json]
 """
+
 import argparse
-import json
 import os
 import resource
 import statistics
 import subprocess
 import time
 from datetime import datetime, timedelta
+
+from _common import make_parser, write_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = "website_sale,website_sale_stock,payment_transfer,account_invoicing,soon_ecommerce_orders"
@@ -46,8 +48,11 @@ def sh(*args, **kw):
 
 
 def db_exists(name):
-    out = subprocess.run(["psql", "-Atqc", "select 1 from pg_database where datname='%s'" % name, "postgres"],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["psql", "-Atqc", "select 1 from pg_database where datname='%s'" % name, "postgres"],
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip() == "1"
 
 
@@ -67,8 +72,17 @@ def prepare_database(db, data_dir):
     if db_exists(db):
         return False
     sh("createdb", db)
-    sh(os.path.join(ROOT, ".venv", "bin", "soon-odoo"), "--data-dir=" + data_dir, "-d", db, "-i", MODULES,
-       "--without-demo=all", "--stop-after-init", "--log-level=warn")
+    sh(
+        os.path.join(ROOT, ".venv", "bin", "soon-odoo"),
+        "--data-dir=" + data_dir,
+        "-d",
+        db,
+        "-i",
+        MODULES,
+        "--without-demo=all",
+        "--stop-after-init",
+        "--log-level=warn",
+    )
     return True
 
 
@@ -94,9 +108,14 @@ def fill(env, orders, carts):
         "carts": carts,
     }
     cr.execute("CREATE TEMP TABLE bench_partner (kind text, n int, id int)")
-    for kind, count, email, extra in (("regular", 50000, True, ""), ("no_email", 2000, False, ""),
-                                      ("opt_out", 1000, True, "optout"), ("ordered", 2000, True, "")):
-        cr.execute("""
+    for kind, count, email, extra in (
+        ("regular", 50000, True, ""),
+        ("no_email", 2000, False, ""),
+        ("opt_out", 1000, True, "optout"),
+        ("ordered", 2000, True, ""),
+    ):
+        cr.execute(
+            """
             WITH created AS (
                 INSERT INTO res_partner (name, display_name, email, active, customer, type, lang,
                                          cart_recovery_opt_out, invoice_warn, picking_warn, sale_warn,
@@ -109,8 +128,15 @@ def fill(env, orders, carts):
                 RETURNING id
             )
             INSERT INTO bench_partner SELECT %(kind_s)s, row_number() OVER (ORDER BY id), id FROM created
-        """ % {"kind": kind, "email": "true" if email else "false", "optout": "true" if extra else "false",
-               "count": count, "kind_s": "'%s'" % kind})
+        """
+            % {
+                "kind": kind,
+                "email": "true" if email else "false",
+                "optout": "true" if extra else "false",
+                "count": count,
+                "kind_s": "'%s'" % kind,
+            }
+        )
     cr.execute("CREATE UNIQUE INDEX ON bench_partner (kind, n)")
     cr.execute("ANALYZE bench_partner")
     # cart categories by g % 100 (g <= carts), kept in client_order_ref ('bench-cart-NN'):
@@ -120,7 +146,8 @@ def fill(env, orders, carts):
     # other orders: 60% confirmed, 10% quotation sent, 10% cancelled, 20% back-office quotations,
     # all older than 60 days
     refs["generated"] = orders - 2000
-    cr.execute("""
+    cr.execute(
+        """
         INSERT INTO sale_order (name, date_order, create_date, write_date, partner_id, partner_invoice_id,
                                 partner_shipping_id, pricelist_id, picking_policy, warehouse_id, company_id,
                                 state, team_id, website_order, cart_last_activity, cart_recovery_step,
@@ -170,9 +197,12 @@ def fill(env, orders, carts):
                      CASE WHEN a.is_cart AND a.cat BETWEEN 88 AND 91 OR a.is_cart AND a.cat >= 98 THEN 0
                           ELSE 10 END AS amount
           ) o
-    """, refs)
+    """,
+        refs,
+    )
     # the customers who "ordered since": an order confirmed 10 minutes ago each
-    cr.execute("""
+    cr.execute(
+        """
         INSERT INTO sale_order (name, date_order, create_date, write_date, partner_id, partner_invoice_id,
                                 partner_shipping_id, pricelist_id, picking_policy, warehouse_id, company_id,
                                 state, team_id, website_order, confirmation_date, payment_status, access_token,
@@ -182,8 +212,11 @@ def fill(env, orders, carts):
           FROM bench_partner bp
          CROSS JOIN LATERAL (SELECT (now() at time zone 'utc') - interval '10 minutes' AS t) x
          WHERE bp.kind = 'ordered'
-    """, refs)
-    cr.execute("""
+    """,
+        refs,
+    )
+    cr.execute(
+        """
         INSERT INTO sale_order_line (order_id, name, price_unit, price_subtotal, price_total, price_tax,
                                      price_reduce, price_reduce_taxinc, price_reduce_taxexcl, discount,
                                      product_id, product_uom_qty, product_uom, customer_lead, state, company_id,
@@ -195,9 +228,12 @@ def fill(env, orders, carts):
                SELECT CASE WHEN so.client_order_ref IN ('bench-cart-88', 'bench-cart-89', 'bench-cart-90',
                                                          'bench-cart-91') THEN 0 ELSE 10 END AS price) p
          WHERE so.client_order_ref IS NULL OR so.client_order_ref NOT IN ('bench-cart-98', 'bench-cart-99')
-    """, refs)
+    """,
+        refs,
+    )
     # transactions: done for 300,000 confirmed orders, pending for the carts of category 92-94
-    cr.execute("""
+    cr.execute(
+        """
         INSERT INTO payment_transaction (reference, acquirer_id, amount, currency_id, partner_country_id,
                                          partner_id, sale_order_id, state, type, create_date, write_date)
         SELECT 'BTX-' || so.id, %(acquirer)s, 10, %(currency)s, %(country)s, so.partner_id, so.id,
@@ -205,7 +241,9 @@ def fill(env, orders, carts):
           FROM sale_order so
          WHERE (so.state = 'sale' AND so.id %% 2 = 0)
             OR so.client_order_ref IN ('bench-cart-92', 'bench-cart-93', 'bench-cart-94')
-    """, refs)
+    """,
+        refs,
+    )
     for table in ("sale_order", "sale_order_line", "res_partner", "payment_transaction"):
         cr.execute("ANALYZE %s" % table)
     return True
@@ -214,7 +252,9 @@ def fill(env, orders, carts):
 def reset(cr):
     """A kept database: forget the reminders of the previous run."""
     cr.execute("DELETE FROM sale_cart_recovery_reminder")
-    cr.execute("DELETE FROM mail_mail WHERE mail_message_id IN (SELECT id FROM mail_message WHERE model = 'sale.order')")
+    cr.execute(
+        "DELETE FROM mail_mail WHERE mail_message_id IN (SELECT id FROM mail_message WHERE model = 'sale.order')"
+    )
     cr.execute("DELETE FROM mail_message WHERE model = 'sale.order'")
     cr.execute("""
         UPDATE sale_order
@@ -233,7 +273,8 @@ def odoo11_search_domain(env):
     from odoo.addons.website_sale.models.sale_order import SaleOrder as WebsiteSaleOrder
 
     return WebsiteSaleOrder._search_abandoned_cart(env["sale.order"], "=", True) + [
-        ("cart_recovery_email_sent", "=", False)]
+        ("cart_recovery_email_sent", "=", False)
+    ]
 
 
 def odoo11_filter(orders, config, now):
@@ -243,18 +284,29 @@ def odoo11_filter(orders, config, now):
     get the same set as the job's selection."""
     idle_before = (datetime.strptime(now, "%Y-%m-%d %H:%M:%S") - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
     oldest = (datetime.strptime(now, "%Y-%m-%d %H:%M:%S") - timedelta(days=config.max_age_days)).strftime(
-        "%Y-%m-%d %H:%M:%S")
-    orders = orders.filtered(lambda o: o.website_order and o.cart_recovery_step == 0 and o.cart_last_activity
-                             and config.activation_date < o.cart_last_activity <= idle_before
-                             and o.date_order >= oldest)
-    orders = orders.filtered(lambda o: o.partner_id.email and not o.partner_id.cart_recovery_opt_out
-                             and not o.partner_id.opt_out)
-    orders = orders.filtered(lambda o: not any(tx.state in ("error", "pending", "authorized", "done")
-                                               for tx in o.payment_tx_ids))
+        "%Y-%m-%d %H:%M:%S"
+    )
+    orders = orders.filtered(
+        lambda o: (
+            o.website_order
+            and o.cart_recovery_step == 0
+            and o.cart_last_activity
+            and config.activation_date < o.cart_last_activity <= idle_before
+            and o.date_order >= oldest
+        )
+    )
+    orders = orders.filtered(
+        lambda o: o.partner_id.email and not o.partner_id.cart_recovery_opt_out and not o.partner_id.opt_out
+    )
+    orders = orders.filtered(
+        lambda o: not any(tx.state in ("error", "pending", "authorized", "done") for tx in o.payment_tx_ids)
+    )
     orders = orders.filtered(lambda o: any(line.price_unit for line in o.order_line))
     Order = orders.env["sale.order"]
-    later = Order.search_read([("state", "in", ("sale", "done")), ("partner_id", "in", orders.mapped("partner_id").ids)],
-                              ["partner_id", "confirmation_date"])
+    later = Order.search_read(
+        [("state", "in", ("sale", "done")), ("partner_id", "in", orders.mapped("partner_id").ids)],
+        ["partner_id", "confirmation_date"],
+    )
     last_sale = {}
     for sale in later:
         pid = sale["partner_id"][0]
@@ -274,12 +326,10 @@ def timed(call, runs=3, env=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", default="soon_bench_carts")
+    parser = make_parser(__doc__, db_default="soon_bench_carts", formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=1000000)
     parser.add_argument("--carts", type=int, default=100000)
     parser.add_argument("--keep", action="store_true", help="keep the database (it is dropped otherwise)")
-    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     data_dir = os.path.join(ROOT, ".soon", "data")
     t0 = time.perf_counter()
@@ -292,12 +342,11 @@ def main():
     finally:
         if not args.keep:
             import odoo
+
             odoo.sql_db.close_db(args.db)
             sh("dropdb", "--if-exists", args.db)
     report(figures)
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(figures, out, indent=2, default=str)
+    write_json(args.json, figures)
 
 
 def run(args, data_dir):
@@ -316,8 +365,7 @@ def run(args, data_dir):
         figures["fill_s"] = time.perf_counter() - start if filled else None
         params = env["ir.config_parameter"].sudo()
         params.set_param(keys.PARAM_AUTO, "1")
-        params.set_param(keys.PARAM_ACTIVATION,
-                         (datetime.utcnow() - timedelta(days=20)).strftime("%Y-%m-%d %H:%M:%S"))
+        params.set_param(keys.PARAM_ACTIVATION, (datetime.utcnow() - timedelta(days=20)).strftime("%Y-%m-%d %H:%M:%S"))
         params.set_param(keys.PARAM_MAX_AGE, "30")
         params.set_param(keys.PARAM_ABANDONED_DELAY, "1.0")
         cr.commit()
@@ -330,16 +378,16 @@ def run(args, data_dir):
         step = config.steps[0]
         now = odoo.fields.Datetime.now()
         # 1. the job's selection
-        first_batch_s, ids = timed(lambda: Job._candidates(
-            step, config, now, ("1970-01-01", 0), job_module.BATCH_SIZE)[0], env=env)
+        first_batch_s, ids = timed(
+            lambda: Job._candidates(step, config, now, ("1970-01-01", 0), job_module.BATCH_SIZE)[0], env=env
+        )
         cr.rollback()
         figures["selection_first_batch_ms"] = first_batch_s * 1000
 
         def walk():
             after, total = ("1970-01-01", 0), 0
             while True:
-                batch, after = Job._candidates(
-                    step, config, now, after, job_module.BATCH_SIZE)
+                batch, after = Job._candidates(step, config, now, after, job_module.BATCH_SIZE)
                 if not batch:
                     return total
                 total += len(batch)
@@ -347,13 +395,11 @@ def run(args, data_dir):
         walk_s, eligible = timed(walk, runs=1)
         cr.rollback()
         figures["selection_walk_s"], figures["eligible"] = walk_s, eligible
-        one_query_s, all_ids = timed(lambda: Job._candidates(
-            step, config, now, ("1970-01-01", 0), 10 ** 7)[0], env=env)
+        one_query_s, all_ids = timed(lambda: Job._candidates(step, config, now, ("1970-01-01", 0), 10**7)[0], env=env)
         cr.rollback()
         figures["selection_one_query_s"] = one_query_s
         # the plan of a batch query: the last statement psycopg2 sent, parameters included
-        Job._candidates(step, config, now, ("1970-01-01", 0),
-                                        job_module.BATCH_SIZE)
+        Job._candidates(step, config, now, ("1970-01-01", 0), job_module.BATCH_SIZE)
         last_query = cr._obj.query.decode()
         cr.rollback()
         cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + last_query)
@@ -389,8 +435,10 @@ def run(args, data_dir):
             stats = env["sale.cart.recovery.job"]._cron_send_cart_reminders()
             figures["send_s"] = time.perf_counter() - start
             figures["send_stats"] = stats
-            cr.execute("SELECT count(*) FROM mail_mail mm JOIN mail_message msg ON msg.id = mm.mail_message_id "
-                       "WHERE msg.model = 'sale.order' AND mm.state = 'outgoing'")
+            cr.execute(
+                "SELECT count(*) FROM mail_mail mm JOIN mail_message msg ON msg.id = mm.mail_message_id "
+                "WHERE msg.model = 'sale.order' AND mm.state = 'outgoing'"
+            )
             figures["mails_queued"] = cr.fetchone()[0]
             cr.execute("SELECT count(*), count(DISTINCT order_id) FROM sale_cart_recovery_reminder")
             figures["reminders_logged"], figures["carts_reminded"] = cr.fetchone()
@@ -412,33 +460,45 @@ def run(args, data_dir):
     figures["ratio_empty_run_vs_odoo11_search"] = figures["odoo11_search_s"] / figures["empty_run_s"]
     figures["ratio_selection_vs_odoo11_search"] = figures["odoo11_search_s"] / figures["selection_one_query_s"]
     figures["ratio_selection_vs_odoo11_search_and_filter"] = (
-        figures["odoo11_search_and_filter_s"] / figures["selection_one_query_s"])
+        figures["odoo11_search_and_filter_s"] / figures["selection_one_query_s"]
+    )
     odoo.sql_db.close_all()
     return figures
 
 
 def report(f):
-    print("sale orders: %s, website carts: %s, eligible: %s" % (f.get("sale_orders"), f.get("website_carts"),
-                                                               f.get("eligible")))
+    print(
+        "sale orders: %s, website carts: %s, eligible: %s"
+        % (f.get("sale_orders"), f.get("website_carts"), f.get("eligible"))
+    )
     if f.get("fill_s"):
         print("bulk fill: %.1f s" % f["fill_s"])
     print("\nSelection (this add-on)")
     print("  first batch query (%d carts, locked)   %8.1f ms" % (50, f["selection_first_batch_ms"]))
-    print("  one query for the whole eligible set   %8.3f s  (%d carts)" % (f["selection_one_query_s"],
-                                                                            f["eligible"]))
+    print("  one query for the whole eligible set   %8.3f s  (%d carts)" % (f["selection_one_query_s"], f["eligible"]))
     print("  keyset walk in batches of 50          %8.3f s" % f["selection_walk_s"])
     print("  seq scan on sale_order                 %s" % ("YES" if f["selection_seq_scan_on_sale_order"] else "no"))
     print("\nOdoo 11's is_abandoned_cart search on the same data")
-    print("  search                                 %8.3f s  (%d rows)" % (f["odoo11_search_s"],
-                                                                           f["odoo11_search_rows"]))
-    print("  search + modern Odoo's Python checks   %8.3f s  (%d rows, same set: %s)" % (
-        f["odoo11_search_and_filter_s"], f["odoo11_filtered_rows"], f["same_set_as_odoo11_checks"]))
+    print(
+        "  search                                 %8.3f s  (%d rows)" % (f["odoo11_search_s"], f["odoo11_search_rows"])
+    )
+    print(
+        "  search + modern Odoo's Python checks   %8.3f s  (%d rows, same set: %s)"
+        % (f["odoo11_search_and_filter_s"], f["odoo11_filtered_rows"], f["same_set_as_odoo11_checks"])
+    )
     print("\nSending: %(sent)d queued, %(skipped)d not ready, %(failed)d failed" % f["send_stats"])
-    print("  total %.1f s, %.2f s per 1,000 emails; mail.mail queued: %d, reminders logged: %d" % (
-        f["send_s"], f["per_1000_emails_s"], f["mails_queued"], f["reminders_logged"]))
-    print("  worker RSS before %.0f MB; by emails sent: %s; peak %.0f MB" % (
-        f["rss_before_mb"], ", ".join("%d: %.0f" % kv for kv in sorted(f["rss_by_emails_mb"].items())),
-        f["rss_peak_mb"]))
+    print(
+        "  total %.1f s, %.2f s per 1,000 emails; mail.mail queued: %d, reminders logged: %d"
+        % (f["send_s"], f["per_1000_emails_s"], f["mails_queued"], f["reminders_logged"])
+    )
+    print(
+        "  worker RSS before %.0f MB; by emails sent: %s; peak %.0f MB"
+        % (
+            f["rss_before_mb"],
+            ", ".join("%d: %.0f" % kv for kv in sorted(f["rss_by_emails_mb"].items())),
+            f["rss_peak_mb"],
+        )
+    )
     print("\nJob run with no eligible cart (selection only): %.3f s %s" % (f["empty_run_s"], f["empty_run_stats"]))
     print("\nRatios (Odoo 11 / this add-on)")
     print("  empty job run vs Odoo 11 search                %6.1fx" % f["ratio_empty_run_vs_odoo11_search"])

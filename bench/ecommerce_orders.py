@@ -17,16 +17,18 @@ scans sale_order sequentially, for the whole id list and for the first page
 PostgreSQL may rightly prefer a parallel sequential scan when a large share of
 the table matches (the report says so).  Not a test: run it by hand,
 
-    .venv/bin/python bench/ecommerce_orders.py [--orders 200000] [--keep]
+    .venv/bin/python bench/ecommerce_orders.py [--db soon_bench_orders] [--orders 200000] [--keep] [--json out.json]
 """
+
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
+
+from _common import make_parser, write_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = "website_sale,website_sale_stock,payment_transfer,account_invoicing,soon_ecommerce_orders"
@@ -37,8 +39,11 @@ def sh(*args, **kw):
 
 
 def db_exists(name):
-    out = subprocess.run(["psql", "-Atqc", "select 1 from pg_database where datname=%s" % repr(name).replace('"', "'"),
-                          "postgres"], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["psql", "-Atqc", "select 1 from pg_database where datname=%s" % repr(name).replace('"', "'"), "postgres"],
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip() == "1"
 
 
@@ -46,8 +51,17 @@ def prepare_database(db, data_dir):
     if db_exists(db):
         return
     sh("createdb", db)
-    sh(os.path.join(ROOT, ".venv", "bin", "soon-odoo"), "--data-dir=" + data_dir, "-d", db, "-i", MODULES,
-       "--without-demo=all", "--stop-after-init", "--log-level=warn")
+    sh(
+        os.path.join(ROOT, ".venv", "bin", "soon-odoo"),
+        "--data-dir=" + data_dir,
+        "-d",
+        db,
+        "-i",
+        MODULES,
+        "--without-demo=all",
+        "--stop-after-init",
+        "--log-level=warn",
+    )
 
 
 def fill(env, orders):
@@ -56,8 +70,10 @@ def fill(env, orders):
     cr.execute("SELECT count(*) FROM sale_order")
     if cr.fetchone()[0] >= orders:
         return False
-    cr.execute("SELECT id FROM res_partner WHERE id = (SELECT res_id FROM ir_model_data WHERE module='base' "
-               "AND name='public_partner')")
+    cr.execute(
+        "SELECT id FROM res_partner WHERE id = (SELECT res_id FROM ir_model_data WHERE module='base' "
+        "AND name='public_partner')"
+    )
     public_partner = cr.fetchone()[0]
     cr.execute("SELECT id FROM crm_team WHERE team_type='website' LIMIT 1")
     website_team = cr.fetchone()[0]
@@ -82,11 +98,13 @@ def fill(env, orders):
     """)
     partners = [row[0] for row in cr.fetchall()]
     cr.execute("CREATE TEMP TABLE bench_partner (n int, id int)")
-    cr.execute("INSERT INTO bench_partner SELECT ordinality, id FROM unnest(%s::int[]) WITH ORDINALITY AS t(id)",
-               (partners,))
+    cr.execute(
+        "INSERT INTO bench_partner SELECT ordinality, id FROM unnest(%s::int[]) WITH ORDINALITY AS t(id)", (partners,)
+    )
     # status mix by g % 100: 0-54 draft carts, 55-69 sent, 70-94 sale, 95-98 cancel, 99 done
     # payment mix: sent -> pending; sale -> paid 80% / pending 20%; a few refunded; 3 paid-not-confirmed
-    cr.execute("""
+    cr.execute(
+        """
         INSERT INTO sale_order (name, date_order, partner_id, partner_invoice_id, partner_shipping_id,
                                 pricelist_id, picking_policy, warehouse_id, company_id, state, team_id,
                                 website_order, cart_last_activity, checkout_date, payment_status,
@@ -109,17 +127,27 @@ def fill(env, orders):
                now(), now()
           FROM generate_series(1, %(orders)s) g
           JOIN bench_partner p ON p.n = 1 + g %% 2000
-    """, {
-        "public": public_partner, "pricelist": pricelist, "warehouse": warehouse, "other_team": other_team,
-        "website_team": website_team, "orders": orders})
+    """,
+        {
+            "public": public_partner,
+            "pricelist": pricelist,
+            "warehouse": warehouse,
+            "other_team": other_team,
+            "website_team": website_team,
+            "orders": orders,
+        },
+    )
     # lines: every order but one cart in three has a product
-    cr.execute("""
+    cr.execute(
+        """
         INSERT INTO sale_order_line (order_id, name, price_unit, product_id, product_uom_qty, product_uom,
                                      customer_lead, state, company_id, create_date, write_date)
         SELECT so.id, 'Bench product', 10, %s, 1, %s, 0, so.state, 1, now(), now()
           FROM sale_order so
          WHERE so.name LIKE 'BENCH%%' AND (so.state != 'draft' OR so.id %% 3 != 0)
-    """, (product, uom))
+    """,
+        (product, uom),
+    )
     cr.execute("ANALYZE sale_order")
     cr.execute("ANALYZE sale_order_line")
     return True
@@ -143,9 +171,11 @@ def odoo11_abandoned_domain(env):
 def measure(env, domain, runs=5):
     Order = env["sale.order"]
     timings = {}
-    for label, call in (("search", lambda: Order.search(domain)),
-                        ("count", lambda: Order.search_count(domain)),
-                        ("first_page", lambda: Order.search(domain, limit=80))):
+    for label, call in (
+        ("search", lambda: Order.search(domain)),
+        ("count", lambda: Order.search_count(domain)),
+        ("first_page", lambda: Order.search(domain, limit=80)),
+    ):
         values = []
         for _ in range(runs):
             env.cache.invalidate()
@@ -159,7 +189,9 @@ def measure(env, domain, runs=5):
     Order._apply_ir_rules(query, "read")
     from_clause, where_clause, params = query.get_sql()
     sql = "SELECT sale_order.id FROM %s WHERE %s ORDER BY sale_order.date_order DESC, sale_order.id DESC" % (
-        from_clause, where_clause or "TRUE")
+        from_clause,
+        where_clause or "TRUE",
+    )
     for label, suffix in (("", ""), ("_first_page", " LIMIT 80")):
         env.cr.execute("EXPLAIN " + sql + suffix, params)
         # long id lists (Odoo's way of searching one2many fields) are cut for the report
@@ -170,16 +202,15 @@ def measure(env, domain, runs=5):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", default="soon_bench_orders")
+    parser = make_parser(__doc__, db_default="soon_bench_orders", formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=200000)
     parser.add_argument("--keep", action="store_true", help="keep the database for the next run")
-    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     data_dir = os.path.join(ROOT, ".soon", "data")
     prepare_database(args.db, data_dir)
 
     import odoo
+
     odoo.tools.config.parse_config(["-d", args.db, "--data-dir=" + data_dir, "--log-level=warn"])
     registry = odoo.registry(args.db)
     from odoo.addons.soon_ecommerce_orders.models.settings_keys import PARAM_ABANDONED_DELAY
@@ -201,25 +232,41 @@ def main():
         cr.rollback()
     base = results["odoo11_abandoned_carts"]
     print("sale orders: %d%s" % (total, " (just filled)" if filled else ""))
-    print("%-24s %8s %10s %10s %12s %9s %15s" % ("search", "rows", "search ms", "count ms", "1st page ms",
-                                               "vs odoo11", "seq scan all/1st"))
+    print(
+        "%-24s %8s %10s %10s %12s %9s %15s"
+        % ("search", "rows", "search ms", "count ms", "1st page ms", "vs odoo11", "seq scan all/1st")
+    )
     yes = {True: "YES", False: "no"}
     for name, r in results.items():
-        print("%-24s %8d %10.1f %10.1f %12.1f %8.2fx %15s" % (
-            name, r["rows"], r["search"] * 1000, r["count"] * 1000, r["first_page"] * 1000,
-            r["search"] / base["search"],
-            "%s/%s" % (yes[r["seq_scan_on_sale_order"]], yes[r["seq_scan_on_sale_order_first_page"]])))
+        print(
+            "%-24s %8d %10.1f %10.1f %12.1f %8.2fx %15s"
+            % (
+                name,
+                r["rows"],
+                r["search"] * 1000,
+                r["count"] * 1000,
+                r["first_page"] * 1000,
+                r["search"] / base["search"],
+                "%s/%s" % (yes[r["seq_scan_on_sale_order"]], yes[r["seq_scan_on_sale_order_first_page"]]),
+            )
+        )
     for name, r in results.items():
-        print("\n-- plan: %s (all ids)\n%s\n-- plan: %s (first page)\n%s" % (
-            name, r["plan"], name, r["plan_first_page"]))
-    if args.json:
-        with open(args.json, "w") as fp:
-            json.dump({k: {kk: vv for kk, vv in v.items() if not kk.startswith("plan")} for k, v in results.items()}, fp, indent=1)
+        print(
+            "\n-- plan: %s (all ids)\n%s\n-- plan: %s (first page)\n%s" % (name, r["plan"], name, r["plan_first_page"])
+        )
+    # the figures printed above: per search, its timings (s), rows, ratio and plans
+    figures = {"sale_orders": total, "just_filled": filled, "searches": results}
+    for r in results.values():
+        r["vs_odoo11"] = r["search"] / base["search"]
+    write_json(args.json, figures)
     if not args.keep:
         odoo.sql_db.close_all()
         sh("dropdb", args.db)
-    bad = [name for name, r in results.items()
-           if name != "odoo11_abandoned_carts" and r["seq_scan_on_sale_order_first_page"]]
+    bad = [
+        name
+        for name, r in results.items()
+        if name != "odoo11_abandoned_carts" and r["seq_scan_on_sale_order_first_page"]
+    ]
     return 1 if bad else 0
 
 

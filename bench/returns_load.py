@@ -13,6 +13,7 @@ Not a test: run it by hand, e.g.
 
     .venv/bin/python bench/returns_load.py                      # 8 customers, 60 s
     .venv/bin/python bench/returns_load.py --customers 4 --duration 20
+    .venv/bin/python bench/returns_load.py --db bench_returns --json out.json
 
 Each round of a customer opens both pages and then submits the form twice at
 the same moment (a double click); each order has 12 units, so the customers
@@ -24,7 +25,6 @@ installing soon_returns with its dependencies (a few minutes), then reused;
 each run adds its own customers and orders.
 """
 
-import argparse
 import os
 import re
 import signal
@@ -36,14 +36,14 @@ import time
 import uuid
 
 import requests
+from _common import make_parser, write_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNITS_PER_ORDER = 12
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="bench_returns")
+    parser = make_parser(__doc__.split("\n\n")[0], db_default="bench_returns")
     parser.add_argument("--customers", type=int, default=8)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
@@ -333,8 +333,22 @@ def main():
     )
     print("requests: %d  (%.1f requests/s)" % (total, total / elapsed))
     print("%-12s %8s %9s %9s %9s" % ("page", "count", "p50 ms", "p95 ms", "max ms"))
+    figures = {
+        "customers": args.customers,
+        "seconds": elapsed,
+        "workers": args.workers,
+        "requests": total,
+        "requests_per_s": total / elapsed,
+        "pages": {},
+    }
     for kind in ("order page", "return form", "submit"):
         values = stats["latency"].get(kind, [])
+        figures["pages"][kind] = {
+            "count": len(values),
+            "p50_ms": pct(values, 50) * 1000,
+            "p95_ms": pct(values, 95) * 1000,
+            "max_ms": (max(values) if values else float("nan")) * 1000,
+        }
         print(
             "%-12s %8d %9.1f %9.1f %9.1f"
             % (
@@ -357,6 +371,21 @@ def main():
     print("return form / order page (p50): %.2f  (bar: <= 1.5)" % ratio)
     ok = not stats["errors"] and not over and requested == stats["accepted"] and ratio <= 1.5
     print("RESULT: %s" % ("OK" if ok else "FAILED"))
+    figures.update(
+        {
+            "submissions_accepted": stats["accepted"],
+            "submissions_refused": stats["refused"],
+            "errors": len(stats["errors"]),
+            "first_errors": stats["errors"][:10],
+            "units_requested": requested,
+            "units_delivered": delivered,
+            "lines_over_delivered_or_out_of_sync": len(over),
+            "ratio_return_form_vs_order_page_p50": ratio,
+            "ratio_limit": 1.5,
+            "ok": ok,
+        }
+    )
+    write_json(args.json, figures)
     return 0 if ok else 1
 
 
