@@ -13,6 +13,7 @@ the checkout's add-ons on the addons path) is imported here as well as by
 ``soon_runtime.pth``, so a pytest run registers its fixes even where the
 development install's start-up hook is missing.
 """
+
 import socket
 import threading
 import time

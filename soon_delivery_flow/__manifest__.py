@@ -1,8 +1,7 @@
 # -*- coding: utf-8 -*-
 {
     "name": "SoOn Delivery Flow",
-    "summary": "Pick-pack-ship in one or several actions, shipping labels, "
-               "the customer's shipped email",
+    "summary": "Pick-pack-ship in one or several actions, shipping labels, the customer's shipped email",
     "version": "11.0.1.0.0",
     "category": "Warehouse",
     "author": "SoOn",
@@ -23,6 +22,5 @@
     "demo": [
         "demo/delivery_flow_demo.xml",
     ],
-    "installable": True,
     "application": True,  # listed under the Apps menu's default "Apps" filter
 }

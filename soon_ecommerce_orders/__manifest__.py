@@ -2,7 +2,7 @@
 {
     "name": "SoOn eCommerce Orders",
     "summary": "eCommerce order and payment statuses, team assignment, unpaid "
-               "COD / transfer orders, abandoned-cart emails, invoices and legal",
+    "COD / transfer orders, abandoned-cart emails, invoices and legal",
     "version": "11.0.1.1.0",
     "category": "Website",
     "author": "SoOn",
@@ -26,6 +26,5 @@
     "demo": ["demo/sale_order_demo.xml", "demo/cart_recovery_demo.xml"],
     "qweb": ["static/src/xml/cart_recovery_dashboard.xml"],
     "pre_init_hook": "pre_init_hook",
-    "installable": True,
     "application": True,  # listed under the Apps menu's default "Apps" filter
 }

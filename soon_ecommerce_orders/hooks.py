@@ -44,4 +44,6 @@ def pre_init_hook(cr):
                  WHERE tx.sale_order_id IS NOT NULL
                  GROUP BY tx.sale_order_id) agg
          WHERE agg.sale_order_id = so.id
-    """ % PAYMENT_STATUS_SQL)
+    """
+        % PAYMENT_STATUS_SQL
+    )

@@ -45,6 +45,5 @@
         "demo/refund_demo.xml",
         "demo/return_demo.xml",
     ],
-    "installable": True,
     "application": True,  # listed under the Apps menu's default "Apps" filter
 }

@@ -7,6 +7,7 @@ edited.  ``install()`` registers every fix; it is called by the ``.pth`` file
 installed with the package (so ``pytest``, ``python -c 'import odoo'`` and the
 ``soon-odoo`` command all get the fixes) and is idempotent.
 """
+
 from . import _registry
 from ._registry import FIXES, applied
 

@@ -6,6 +6,7 @@ the module is about to be executed (used to prepare the standard library
 before ``odoo`` starts importing it); an *after* hook runs once the module
 body has executed, before the importer gets it back.
 """
+
 import importlib.abc
 import importlib.util
 import sys

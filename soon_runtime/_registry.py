@@ -1,4 +1,5 @@
 """Registry of the runtime fixes: what each cures, where it applies, whether it ran."""
+
 import logging
 from collections import namedtuple
 

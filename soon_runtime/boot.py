@@ -3,6 +3,7 @@
 Registration only installs an import hook; nothing is patched until a
 process imports ``odoo``.
 """
+
 import soon_runtime
 
 soon_runtime.install()

@@ -3,6 +3,7 @@
 Same sub-commands and options as ``odoo-bin`` (server by default,
 ``shell``, ``scaffold`` ...); the project's add-ons are on the addons path.
 """
+
 import sys
 
 import soon_runtime

@@ -4,6 +4,7 @@ Every function runs once, right after the Odoo module it repairs has been
 imported, and changes only what Python 3.11 (or a library version that runs
 on it) broke.  The docstring of each function is the symptom it cures.
 """
+
 import ast
 import functools
 import logging
@@ -22,27 +23,41 @@ _logger = logging.getLogger("soon_runtime")
 #: ASYNC_GEN_WRAP stay forbidden, and calls/method loads stay out of the
 #: expression tier.
 SAFE_EVAL_CONST_OPCODES = (
-    "RESUME",            # every code object starts with it (3.11)
+    "RESUME",  # every code object starts with it (3.11)
     "NOP",
-    "COPY", "SWAP",      # replace DUP_TOP/DUP_TOP_TWO/ROT_* (3.11)
-    "LIST_EXTEND", "SET_UPDATE", "LIST_TO_TUPLE",  # literal [1, 2, 3], {1, 2}, (*a,) (3.9)
-    "DICT_UPDATE",       # {**a} (3.9), replaces BUILD_MAP_UNPACK
+    "COPY",
+    "SWAP",  # replace DUP_TOP/DUP_TOP_TWO/ROT_* (3.11)
+    "LIST_EXTEND",
+    "SET_UPDATE",
+    "LIST_TO_TUPLE",  # literal [1, 2, 3], {1, 2}, (*a,) (3.9)
+    "DICT_UPDATE",  # {**a} (3.9), replaces BUILD_MAP_UNPACK
 )
 SAFE_EVAL_EXPR_OPCODES = (
-    "BINARY_OP",         # every arithmetic/inplace operator (3.11)
-    "IS_OP", "CONTAINS_OP",  # 'is' / 'in' split out of COMPARE_OP (3.9)
-    "FORMAT_VALUE", "BUILD_STRING",  # f-strings
+    "BINARY_OP",  # every arithmetic/inplace operator (3.11)
+    "IS_OP",
+    "CONTAINS_OP",  # 'is' / 'in' split out of COMPARE_OP (3.9)
+    "FORMAT_VALUE",
+    "BUILD_STRING",  # f-strings
 )
 SAFE_EVAL_SAFE_OPCODES = (
-    "PUSH_NULL", "PRECALL", "CALL", "KW_NAMES",  # the 3.11 calling sequence
-    "DICT_MERGE",        # f(**a, **b) (3.9), replaces BUILD_MAP_UNPACK_WITH_CALL
-    "POP_JUMP_FORWARD_IF_TRUE", "POP_JUMP_FORWARD_IF_FALSE",
-    "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_FALSE",
-    "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
-    "POP_JUMP_BACKWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE",
-    "JUMP_BACKWARD",     # loops (3.11) replace JUMP_ABSOLUTE
+    "PUSH_NULL",
+    "PRECALL",
+    "CALL",
+    "KW_NAMES",  # the 3.11 calling sequence
+    "DICT_MERGE",  # f(**a, **b) (3.9), replaces BUILD_MAP_UNPACK_WITH_CALL
+    "POP_JUMP_FORWARD_IF_TRUE",
+    "POP_JUMP_FORWARD_IF_FALSE",
+    "POP_JUMP_BACKWARD_IF_TRUE",
+    "POP_JUMP_BACKWARD_IF_FALSE",
+    "POP_JUMP_FORWARD_IF_NONE",
+    "POP_JUMP_FORWARD_IF_NOT_NONE",
+    "POP_JUMP_BACKWARD_IF_NONE",
+    "POP_JUMP_BACKWARD_IF_NOT_NONE",
+    "JUMP_BACKWARD",  # loops (3.11) replace JUMP_ABSOLUTE
     "RETURN_GENERATOR",  # generator expressions (3.11)
-    "PUSH_EXC_INFO", "CHECK_EXC_MATCH", "RERAISE",  # try/except (3.9-3.11)
+    "PUSH_EXC_INFO",
+    "CHECK_EXC_MATCH",
+    "RERAISE",  # try/except (3.9-3.11)
     "LOAD_ASSERTION_ERROR",  # assert (3.9)
 )
 
@@ -60,8 +75,7 @@ def safe_eval_opcodes(module):
     def codes(names):
         return {opmap[name] for name in names if name in opmap}
 
-    const, expr, safe = (codes(SAFE_EVAL_CONST_OPCODES), codes(SAFE_EVAL_EXPR_OPCODES),
-                         codes(SAFE_EVAL_SAFE_OPCODES))
+    const, expr, safe = (codes(SAFE_EVAL_CONST_OPCODES), codes(SAFE_EVAL_EXPR_OPCODES), codes(SAFE_EVAL_SAFE_OPCODES))
     module._CONST_OPCODES.update(const)
     module._EXPR_OPCODES.update(const | expr)
     module._SAFE_OPCODES.update(const | expr | safe)
@@ -75,15 +89,32 @@ def safe_eval_opcodes(module):
 #: check, so the method may not be named at all (``'%s' % x`` and f-strings,
 #: whose fields are compiled and checked, stay allowed).
 SAFE_EVAL_UNSAFE_ATTRIBUTES = (
-    "f_back", "f_builtins", "f_code", "f_globals", "f_locals", "f_trace", "f_generator",
-    "func_code", "func_globals",
-    "co_code", "_co_code_adaptive",
+    "f_back",
+    "f_builtins",
+    "f_code",
+    "f_globals",
+    "f_locals",
+    "f_trace",
+    "f_generator",
+    "func_code",
+    "func_globals",
+    "co_code",
+    "_co_code_adaptive",
     "mro",
-    "tb_frame", "tb_next",
-    "gi_code", "gi_frame", "gi_yieldfrom",
-    "cr_await", "cr_code", "cr_frame", "cr_origin",
-    "ag_await", "ag_code", "ag_frame",
-    "format", "format_map",
+    "tb_frame",
+    "tb_next",
+    "gi_code",
+    "gi_frame",
+    "gi_yieldfrom",
+    "cr_await",
+    "cr_code",
+    "cr_frame",
+    "cr_origin",
+    "ag_await",
+    "ag_code",
+    "ag_frame",
+    "format",
+    "format_map",
 )
 
 
@@ -122,6 +153,7 @@ def _sandboxed_str_format(env, value):
 
         return format_bound
     if isinstance(value, types.MethodDescriptorType) and issubclass(value.__objclass__, str):
+
         def format_unbound(*args, **kwargs):
             if not args or not isinstance(args[0], value.__objclass__):
                 raise TypeError("%s.%s() needs a string first" % (value.__objclass__.__name__, name))
@@ -181,8 +213,18 @@ def jinja_sandbox_str_format(module):
 # --------------------------------------------------------------------------
 _NAME_CONSTANTS = {"None": None, "True": True, "False": False}
 #: list-valued AST fields that Python 3.8+ requires and QWeb never sets
-_LIST_FIELDS = ("posonlyargs", "kwonlyargs", "kw_defaults", "defaults", "type_ignores",
-                "decorator_list", "keywords", "orelse", "finalbody", "handlers")
+_LIST_FIELDS = (
+    "posonlyargs",
+    "kwonlyargs",
+    "kw_defaults",
+    "defaults",
+    "type_ignores",
+    "decorator_list",
+    "keywords",
+    "orelse",
+    "finalbody",
+    "handlers",
+)
 
 
 class _Py311Ast(ast.NodeTransformer):
@@ -400,19 +442,19 @@ def test_file_namespace_packages(module):
         test_path, _ = os.path.splitext(os.path.abspath(test_file))
         for mod_mod in list(sys.modules.values()):
             if mod_mod:
-                mod_path, _ = os.path.splitext(getattr(mod_mod, '__file__', None) or '')
+                mod_path, _ = os.path.splitext(getattr(mod_mod, "__file__", None) or "")
                 if test_path == mod_path:
                     suite = unittest.TestSuite()
                     for t in unittest.TestLoader().loadTestsFromModule(mod_mod):
                         suite.addTest(t)
-                    logger.log(logging.INFO, 'running tests %s.', mod_mod.__name__)
+                    logger.log(logging.INFO, "running tests %s.", mod_mod.__name__)
                     stream = odoo.modules.module.TestStream()
                     result = unittest.TextTestRunner(verbosity=2, stream=stream).run(suite)
                     success = result.wasSuccessful()
-                    if hasattr(registry._assertion_report, 'report_result'):
+                    if hasattr(registry._assertion_report, "report_result"):
                         registry._assertion_report.report_result(success)
                     if not success:
-                        logger.error('%s: at least one error occurred in a test', test_file)
+                        logger.error("%s: at least one error occurred in a test", test_file)
 
     load_test_file_py.__doc__ = module.load_test_file_py.__doc__
     module.load_test_file_py = load_test_file_py
@@ -457,8 +499,7 @@ def wkhtmltopdf_patched_qt(module):
     module._get_wkhtmltopdf_bin = lambda: packed
     if module.wkhtmltopdf_state in ("install", "broken"):
         module.wkhtmltopdf_state = "ok"
-    module._logger.info("Will use the patched-Qt wkhtmltopdf at %s (%s)", packed,
-                        out.decode(errors="replace").strip())
+    module._logger.info("Will use the patched-Qt wkhtmltopdf at %s (%s)", packed, out.decode(errors="replace").strip())
 
 
 # --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Each fix runs once, right before the ``odoo`` package is imported, and only
 restores the removed name as an alias of its documented replacement, with
 the same behaviour Odoo 11 relied on under Python 3.6.
 """
+
 import base64
 import collections
 import collections.abc
@@ -14,11 +15,31 @@ import threading
 from ._registry import fix
 
 _ABC_NAMES = (
-    "Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "AsyncGenerator",
-    "Hashable", "Iterable", "Iterator", "Generator", "Reversible", "Sized",
-    "Container", "Callable", "Collection", "Set", "MutableSet", "Mapping",
-    "MutableMapping", "MappingView", "KeysView", "ItemsView", "ValuesView",
-    "Sequence", "MutableSequence", "ByteString",
+    "Awaitable",
+    "Coroutine",
+    "AsyncIterable",
+    "AsyncIterator",
+    "AsyncGenerator",
+    "Hashable",
+    "Iterable",
+    "Iterator",
+    "Generator",
+    "Reversible",
+    "Sized",
+    "Container",
+    "Callable",
+    "Collection",
+    "Set",
+    "MutableSet",
+    "Mapping",
+    "MutableMapping",
+    "MappingView",
+    "KeysView",
+    "ItemsView",
+    "ValuesView",
+    "Sequence",
+    "MutableSequence",
+    "ByteString",
 )
 
 
@@ -41,17 +62,24 @@ def _getargspec(func):
     if spec.kwonlyargs or spec.annotations:
         # same refusal as Python 3.6's inspect.getargspec
         raise ValueError(
-            "Function has keyword-only parameters or annotations, use "
-            "inspect.signature() API which can support them"
+            "Function has keyword-only parameters or annotations, use inspect.signature() API which can support them"
         )
     return ArgSpec(spec.args, spec.varargs, spec.varkw, spec.defaults)
 
 
-def _formatargspec(args, varargs=None, varkw=None, defaults=None, kwonlyargs=(),
-                   kwonlydefaults=None, annotations=None, formatarg=str,
-                   formatvarargs=lambda name: "*" + name,
-                   formatvarkw=lambda name: "**" + name,
-                   formatvalue=lambda value: "=" + repr(value)):
+def _formatargspec(
+    args,
+    varargs=None,
+    varkw=None,
+    defaults=None,
+    kwonlyargs=(),
+    kwonlydefaults=None,
+    annotations=None,
+    formatarg=str,
+    formatvarargs=lambda name: "*" + name,
+    formatvarkw=lambda name: "**" + name,
+    formatvalue=lambda value: "=" + repr(value),
+):
     """``(a, b=1, *args, c, **kw)`` from the parts of an argspec (Python 3.6 output)."""
     kwonlydefaults = kwonlydefaults or {}
     parts = []

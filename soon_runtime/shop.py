@@ -15,6 +15,7 @@ back up, restore any database) is open.  The demo shop instead gets:
 ``python -m soon_runtime.shop <state dir>`` writes ``<state dir>/shop.conf``
 and prints its path (``scripts/shop`` passes it to Odoo with ``-c``).
 """
+
 import configparser
 import os
 import secrets

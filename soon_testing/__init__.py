@@ -16,6 +16,7 @@ Importing the package registers the runtime's fixes and its own, and imports
 nothing of Odoo: ``soon_runtime.pth`` imports it at interpreter start-up when
 it is installed (``pip install -e .``, what ``scripts/setup`` does).
 """
+
 import soon_runtime
 from soon_runtime import _registry
 

@@ -6,6 +6,7 @@ evaluate ``code``, then read the console: a line starting with ``error`` (or
 an uncaught exception, or an ``alert()``) fails the test, the line ``ok``
 ends it successfully, ``warning`` lines are logged as warnings.
 """
+
 import json
 import logging
 import os
@@ -121,9 +122,10 @@ class Chromium:
         self.logger = logger or _logger
         self.profile = tempfile.mkdtemp(prefix="soon-chromium-")
         self.proc = subprocess.Popen(
-            [CHROMIUM, *CHROMIUM_FLAGS, "--remote-debugging-port=0",
-             "--user-data-dir=" + self.profile, "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+            [CHROMIUM, *CHROMIUM_FLAGS, "--remote-debugging-port=0", "--user-data-dir=" + self.profile, "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
         )
         self._id = 0
         self._events = []
@@ -132,8 +134,7 @@ class Chromium:
         self._started = time.monotonic()
         try:
             port = self._wait_port()
-            self.ws = websocket.create_connection(self._page_ws_url(port), timeout=30,
-                                                  suppress_origin=True)
+            self.ws = websocket.create_connection(self._page_ws_url(port), timeout=30, suppress_origin=True)
             for domain in ("Page", "Runtime", "Network", "Log"):
                 self.send(domain + ".enable")
             # PhantomJS pages always had the focus; a headless page does not,
@@ -144,8 +145,9 @@ class Chromium:
             # --window-size gives the window, whose viewport headless Chromium
             # makes shorter (1366x625)
             width, height = VIEWPORT
-            self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                      deviceScaleFactor=1, mobile=False)
+            self.send(
+                "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
+            )
             for source in PAGE_SCRIPTS.values():
                 self.send("Page.addScriptToEvaluateOnNewDocument", source=source)
         except Exception:
@@ -304,8 +306,10 @@ class Chromium:
             if self._drain_console(0.5):
                 return True
         body = self.evaluate("document.body && document.body.innerText") or ""
-        raise BrowserError("Browser test did not log 'ok' within %ss; href=%s\n%s" % (
-            timeout, self.evaluate("window.location.href"), body[:2000]))
+        raise BrowserError(
+            "Browser test did not log 'ok' within %ss; href=%s\n%s"
+            % (timeout, self.evaluate("window.location.href"), body[:2000])
+        )
 
     def _drain_console(self, timeout):
         """Process queued events; True once 'ok' was logged, BrowserError on failure."""
@@ -322,8 +326,9 @@ class Chromium:
                 lower = line.lower()
                 if lower.startswith(("error", "server application error")):
                     # a bare 'error' (QUnit's verdict) says nothing: show what preceded it
-                    raise BrowserError("\n".join([line] + ["  previous console line: " + recent
-                                                            for recent in self._recent]))
+                    raise BrowserError(
+                        "\n".join([line] + ["  previous console line: " + recent for recent in self._recent])
+                    )
                 self._recent = (self._recent + [line[:500]])[-8:]
                 if lower.startswith("warning") or params.get("type") == "warning":
                     self.logger.warning(line)
@@ -335,9 +340,10 @@ class Chromium:
                 details = params.get("exceptionDetails", {})
                 exc = details.get("exception", {})
                 self._log("exception", exc.get("description") or details.get("text"))
-                raise BrowserError("Uncaught exception: %s\n%s" % (
-                    exc.get("description") or details.get("text"),
-                    json.dumps(details.get("stackTrace", {}))[:2000]))
+                raise BrowserError(
+                    "Uncaught exception: %s\n%s"
+                    % (exc.get("description") or details.get("text"), json.dumps(details.get("stackTrace", {}))[:2000])
+                )
             elif method == "Page.javascriptDialogOpening":
                 self._log("dialog", params.get("message"))
                 self.send("Page.handleJavaScriptDialog", accept=True)

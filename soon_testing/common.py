@@ -16,6 +16,7 @@
   repository root, git-ignored; ``SOON_ARTIFACTS`` moves it); the path is
   printed in the failure message.
 """
+
 import contextlib
 import datetime
 import os
@@ -34,8 +35,11 @@ _ROOT = paths.project_root() or os.getcwd()
 #: where screenshots go: the user guide's images when SOON_UPDATE_DOCS=1
 #: (``SOON_UPDATE_DOCS=1 ./scripts/test``), else a git-ignored folder, so an
 #: ordinary test run leaves the checkout clean
-DOCS_IMAGES = os.path.join(_ROOT, "docs", "images") if os.environ.get("SOON_UPDATE_DOCS") == "1" \
+DOCS_IMAGES = (
+    os.path.join(_ROOT, "docs", "images")
+    if os.environ.get("SOON_UPDATE_DOCS") == "1"
     else os.path.join(_ROOT, ".soon", "screenshots")
+)
 
 
 # post-install, as Odoo's HTTP tests: Odoo's runner (--test-enable) serves them the whole registry
@@ -92,7 +96,8 @@ class SoonHttpCase(common.HttpCase):
         response = self.opener.post(
             self.base_url + url if url.startswith("/") else url,
             json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params or {}},
-            timeout=timeout)
+            timeout=timeout,
+        )
         self.assertEqual(response.status_code, 200, response.text[:500])
         return response.json()
 
@@ -170,8 +175,10 @@ def _save_page_artifacts(page, console, exc):
     notes = ["failure: %s: %s" % (type(exc).__name__, str(exc)[:4000])]
     steps = (
         ("url", lambda: notes.append("url: %s" % page.url)),
-        ("screenshot", lambda: page.screenshot(path=os.path.join(path, "screenshot.png"),
-                                               full_page=True, timeout=20000)),
+        (
+            "screenshot",
+            lambda: page.screenshot(path=os.path.join(path, "screenshot.png"), full_page=True, timeout=20000),
+        ),
         ("html", lambda: _write(os.path.join(path, "page.html"), page.content())),
     )
     for label, step in steps:
@@ -217,8 +224,7 @@ def browser(base_url, session_id=None, locale="en-US", viewport=(1280, 900)):
             args=[flag for flag in chromium.CHROMIUM_FLAGS if not flag.startswith("--headless")],
         )
         try:
-            context = browser_.new_context(
-                locale=locale, viewport={"width": viewport[0], "height": viewport[1]})
+            context = browser_.new_context(locale=locale, viewport={"width": viewport[0], "height": viewport[1]})
             if session_id:
                 context.add_cookies([{"name": "session_id", "value": session_id, "url": base_url + "/"}])
             context.route(
@@ -227,17 +233,28 @@ def browser(base_url, session_id=None, locale="en-US", viewport=(1280, 900)):
             )
             page = context.new_page()
             page.set_default_timeout(30000)
-            page.on("console", lambda msg: msg.type == "error" and not _blocked_external(msg) and errors.append(
-                "console error: %s (%s)" % (msg.text, msg.location.get("url", ""))))
+            page.on(
+                "console",
+                lambda msg: (
+                    msg.type == "error"
+                    and not _blocked_external(msg)
+                    and errors.append("console error: %s (%s)" % (msg.text, msg.location.get("url", "")))
+                ),
+            )
             page.on("pageerror", lambda exc: errors.append("uncaught exception: %s" % exc))
-            page.on("console", lambda msg: log("console." + msg.type, "%s (%s)" % (
-                msg.text, (msg.location or {}).get("url", ""))))
+            page.on(
+                "console",
+                lambda msg: log("console." + msg.type, "%s (%s)" % (msg.text, (msg.location or {}).get("url", ""))),
+            )
             page.on("pageerror", lambda exc: log("pageerror", str(exc)))
             page.on("framenavigated", lambda frame: frame == page.main_frame and log("navigated", frame.url))
-            page.on("requestfailed", lambda request: log("requestfailed", "%s %s: %s" % (
-                request.method, request.url, request.failure)))
-            page.on("response", lambda response: response.status >= 400 and log(
-                "http %d" % response.status, response.url))
+            page.on(
+                "requestfailed",
+                lambda request: log("requestfailed", "%s %s: %s" % (request.method, request.url, request.failure)),
+            )
+            page.on(
+                "response", lambda response: response.status >= 400 and log("http %d" % response.status, response.url)
+            )
             try:
                 yield page, errors
             except BaseException as exc:
@@ -265,8 +282,11 @@ def wait_for_requests(timeout=120):
     for thread in threading.enumerate():
         if thread is not current and thread.name.startswith("odoo.service.http.request."):
             thread.join(max(0.0, deadline - time.monotonic()))
-    return not any(thread.is_alive() and thread.name.startswith("odoo.service.http.request.")
-                   for thread in threading.enumerate() if thread is not current)
+    return not any(
+        thread.is_alive() and thread.name.startswith("odoo.service.http.request.")
+        for thread in threading.enumerate()
+        if thread is not current
+    )
 
 
 def open_url(page, url, selector=None, timeout=120000):

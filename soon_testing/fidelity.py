@@ -17,6 +17,7 @@ The exit status is 0 only when every target module ran with 0 failures,
 0 errors and no browser test skipped for want of a browser (PhantomJS or
 Chromium), and its installation completed.
 """
+
 import argparse
 import ast
 import datetime
@@ -33,15 +34,26 @@ from collections import OrderedDict
 
 from . import paths
 
-TARGETS = ("base", "sale", "sale_stock", "sale_management", "stock", "account", "payment",
-           "portal", "website_sale", "website_sale_stock")
+TARGETS = (
+    "base",
+    "sale",
+    "sale_stock",
+    "sale_management",
+    "stock",
+    "account",
+    "payment",
+    "portal",
+    "website_sale",
+    "website_sale_stock",
+)
 
 DB_PREFIX = "soon_fidelity_"
 
 #: one Odoo log record: date time pid LEVEL dbname logger: message
 _RECORD = re.compile(
     r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ (?P<pid>\d+) (?P<level>[A-Z_?]+) "
-    r"(?P<db>\S+) (?P<logger>[\w.\-]+): (?P<msg>.*)$")
+    r"(?P<db>\S+) (?P<logger>[\w.\-]+): (?P<msg>.*)$"
+)
 _TEST_LOGGER = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests(\.|$)")
 _RAN = re.compile(r"^Ran (\d+) tests? in ([\d.]+)s$")
 # "OK" / "FAILED" and " (failures=1, skipped=2)" may come as two writes (Python 3.11)
@@ -61,8 +73,7 @@ def _now():
 # log parsing
 # ----------------------------------------------------------------------------
 def _counter():
-    return {"run": 0, "failures": 0, "errors": 0, "skipped": 0, "browser_skips": 0,
-            "problems": [], "skips": []}
+    return {"run": 0, "failures": 0, "errors": 0, "skipped": 0, "browser_skips": 0, "problems": [], "skips": []}
 
 
 def _yaml_tests():
@@ -107,9 +118,9 @@ def parse_log(lines, yaml_tests=None):
     yaml_tests = _yaml_tests() if yaml_tests is None else yaml_tests
     modules = OrderedDict()
     log_errors = []
-    running = None        # test module (python) currently running
-    yaml_running = {}     # module -> YAML test file being loaded
-    last_problem = None   # problem dict receiving the traceback of a FAIL/ERROR
+    running = None  # test module (python) currently running
+    yaml_running = {}  # module -> YAML test file being loaded
+    last_problem = None  # problem dict receiving the traceback of a FAIL/ERROR
     finished = False
 
     def counts(module):
@@ -162,8 +173,9 @@ def parse_log(lines, yaml_tests=None):
             module = _YAML_ERROR.match(msg).group(1)
             item = counts(module)
             item["errors"] += 1
-            item["problems"].append({"kind": "ERROR", "test": "%s (YAML)" % yaml_running.get(module, "?"),
-                                     "text": extra[-30:]})
+            item["problems"].append(
+                {"kind": "ERROR", "test": "%s (YAML)" % yaml_running.get(module, "?"), "text": extra[-30:]}
+            )
             continue
         if logger == "odoo.modules.module" and msg.startswith("Module ") and "failures" in msg:
             continue  # summary of failures already counted
@@ -171,8 +183,15 @@ def parse_log(lines, yaml_tests=None):
             finished = True
         if level in ("ERROR", "CRITICAL"):
             module = _TEST_LOGGER.match(running).group("module") if running else None
-            log_errors.append({"during": running or "installation", "module": module,
-                               "logger": logger, "msg": msg, "text": extra[-40:]})
+            log_errors.append(
+                {
+                    "during": running or "installation",
+                    "module": module,
+                    "logger": logger,
+                    "msg": msg,
+                    "text": extra[-40:],
+                }
+            )
     return {"modules": modules, "log_errors": log_errors, "finished": finished}
 
 
@@ -190,8 +209,10 @@ def _drop(db, data_dir):
     shutil.rmtree(os.path.join(data_dir, "filestore", db), ignore_errors=True)
 
 
-_PROGRESS = re.compile(r" (odoo\.modules\.module: odoo\.addons\.\S+ running tests\.|odoo\.modules\.loading: loading \d+ modules)|"
-                       r" (ERROR|CRITICAL) ")
+_PROGRESS = re.compile(
+    r" (odoo\.modules\.module: odoo\.addons\.\S+ running tests\.|odoo\.modules\.loading: loading \d+ modules)|"
+    r" (ERROR|CRITICAL) "
+)
 
 
 def run_module(module, root, log_dir, keep_db=False, echo=print):
@@ -202,9 +223,19 @@ def run_module(module, root, log_dir, keep_db=False, echo=print):
     _drop(db, data_dir)
     subprocess.run(["createdb", db], check=True)
     port = _free_port()
-    cmd = ["soon-odoo", "-d", db, "-i", module, "--test-enable", "--stop-after-init",
-           "--log-level=test", "--http-port=%d" % port, "--http-interface=127.0.0.1",
-           "--data-dir=" + data_dir]
+    cmd = [
+        "soon-odoo",
+        "-d",
+        db,
+        "-i",
+        module,
+        "--test-enable",
+        "--stop-after-init",
+        "--log-level=test",
+        "--http-port=%d" % port,
+        "--http-interface=127.0.0.1",
+        "--data-dir=" + data_dir,
+    ]
     start = time.time()
     started = _now()
     echo("[fidelity] %s: %s" % (module, " ".join(cmd)))
@@ -213,8 +244,9 @@ def run_module(module, root, log_dir, keep_db=False, echo=print):
             # Odoo 11 alone: the project's add-ons (work in progress) stay off the
             # addons path, Odoo's HTTP layer would import them
             env = dict(os.environ, SOON_PROJECT_ADDONS="0")
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    cwd=root, text=True, errors="replace", env=env)
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=root, text=True, errors="replace", env=env
+            )
             for line in proc.stdout:
                 log.write(line)
                 if _PROGRESS.search(line):
@@ -224,8 +256,13 @@ def run_module(module, root, log_dir, keep_db=False, echo=print):
         if not keep_db:
             _drop(db, data_dir)
     duration = time.time() - start
-    meta = {"module": module, "started": started, "seconds": round(duration), "returncode": returncode,
-            "command": " ".join(cmd)}
+    meta = {
+        "module": module,
+        "started": started,
+        "seconds": round(duration),
+        "returncode": returncode,
+        "command": " ".join(cmd),
+    }
     with open(os.path.join(log_dir, module + ".json"), "w") as fp:
         json.dump(meta, fp, indent=1)
     echo("[fidelity] %s: done in %dm%02ds (exit %s)" % (module, duration // 60, duration % 60, returncode))
@@ -257,9 +294,17 @@ def rerun(db, selectors, root):
     from odoo.tools import config
 
     port = _free_port()
-    config.parse_config(["-d", db, "--http-port=%d" % port, "--http-interface=127.0.0.1",
-                         "--data-dir=" + os.path.join(root, ".soon", "data"),
-                         "--log-level=test", "--test-enable"])
+    config.parse_config(
+        [
+            "-d",
+            db,
+            "--http-port=%d" % port,
+            "--http-interface=127.0.0.1",
+            "--data-dir=" + os.path.join(root, ".soon", "data"),
+            "--log-level=test",
+            "--test-enable",
+        ]
+    )
     import odoo.service.server
     import odoo.service.wsgi_server
     import odoo.tests.common  # noqa: F401  (reads the HTTP port of the configuration)
@@ -292,12 +337,18 @@ def _table(rows, first_header):
     headers = (first_header, "run", "failures", "errors", "skipped", "browser skips")
     body = [[name] + [str(counts[c]) for c in _COLUMNS] for name, counts in rows]
     widths = [max(len(r[i]) for r in [list(headers)] + body) for i in range(len(headers))]
-    def line(cells):
-        return "| " + " | ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))) + " |"
 
-    out = [line(headers), "|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":"
-                                         for i, w in enumerate(widths)) + "|"]
+    def line(cells):
+        return (
+            "| "
+            + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+            + " |"
+        )
+
+    out = [
+        line(headers),
+        "|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|",
+    ]
     out += [line(r) for r in body]
     return "\n".join(out)
 
@@ -307,8 +358,9 @@ _EXCEPTION_LINE = re.compile(r"^\s*([\w.]+\.)?\w*(Error|Exception|Failure|Timeou
 
 def _verdict(lines):
     """The line of a traceback that says what went wrong (the last exception line)."""
-    qunit = next((line.split("previous console line:")[-1].strip() for line in lines
-                  if "QUnit test failed" in line), None)
+    qunit = next(
+        (line.split("previous console line:")[-1].strip() for line in lines if "QUnit test failed" in line), None
+    )
     for line in reversed(lines):
         if _EXCEPTION_LINE.match(line):
             return line.strip() + (" (first: %s)" % qunit if qunit else "")
@@ -337,18 +389,28 @@ def report(runs, targets):
         if bad or not run["finished"]:
             ok = False
         if not run["finished"]:
-            notes.append("- %s: the run did not complete (exit %s): see .soon/fidelity/%s.log"
-                         % (module, run.get("returncode"), module))
-        notes.append("- `-i %s`: %s, %dm%02ds, exit %s" % (
-            module, run.get("started", "?"), run.get("seconds", 0) // 60, run.get("seconds", 0) % 60,
-            run.get("returncode", "?")))
+            notes.append(
+                "- %s: the run did not complete (exit %s): see .soon/fidelity/%s.log"
+                % (module, run.get("returncode"), module)
+            )
+        notes.append(
+            "- `-i %s`: %s, %dm%02ds, exit %s"
+            % (
+                module,
+                run.get("started", "?"),
+                run.get("seconds", 0) // 60,
+                run.get("seconds", 0) % 60,
+                run.get("returncode", "?"),
+            )
+        )
         for other, ocounts in run["modules"].items():
             if other != module:
                 other_rows.append(("%s (in -i %s)" % (other, module), ocounts))
         for item in run["modules"].values():
             for problem in item["problems"]:
-                problems.append("- [-i %s] %s %s: %s" % (
-                    module, problem["kind"], problem["test"], _verdict(problem["text"])[:300]))
+                problems.append(
+                    "- [-i %s] %s %s: %s" % (module, problem["kind"], problem["test"], _verdict(problem["text"])[:300])
+                )
     target_rows.append(("total", total))
     out.append(_table(target_rows, "module"))
     if other_rows:
@@ -364,14 +426,16 @@ def report(runs, targets):
                 skips.setdefault((name, reason), set()).add(module)
     if skips:
         out.append("\nSkipped tests (reason, and the runs where they were skipped):\n")
-        out.extend("- %s: %s (-i %s)" % (name, reason, ", ".join(sorted(where)))
-                   for (name, reason), where in skips.items())
+        out.extend(
+            "- %s: %s (-i %s)" % (name, reason, ", ".join(sorted(where))) for (name, reason), where in skips.items()
+        )
     log_errors = []
     for module in targets:
         for error in (runs.get(module) or {}).get("log_errors", ()):
-            log_errors.append("- [-i %s] during %s: %s: %s %s" % (
-                module, error["during"], error["logger"], error["msg"][:200],
-                _verdict(error["text"])[:200]))
+            log_errors.append(
+                "- [-i %s] during %s: %s: %s %s"
+                % (module, error["during"], error["logger"], error["msg"][:200], _verdict(error["text"])[:200])
+            )
     if log_errors:
         out.append("\nERROR records in the logs outside test results (not counted above):\n")
         out.extend(log_errors)
@@ -386,8 +450,12 @@ def main(argv=None):
     parser.add_argument("--report", action="store_true", help="only print the table of the kept logs")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the databases afterwards")
     parser.add_argument("--log-dir", default=None, help="default: <repo>/.soon/fidelity")
-    parser.add_argument("--rerun", metavar="DB", help="run the tests named as modules (web, web.test_js, "
-                        "web.test_js.WebSuite.test_01_js) again in the existing database DB")
+    parser.add_argument(
+        "--rerun",
+        metavar="DB",
+        help="run the tests named as modules (web, web.test_js, "
+        "web.test_js.WebSuite.test_01_js) again in the existing database DB",
+    )
     args = parser.parse_args(argv)
     root = paths.project_root() or os.getcwd()
     if args.rerun:
@@ -406,8 +474,7 @@ def main(argv=None):
             print("[fidelity] another gate run holds %s/lock: waiting" % log_dir, flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
         for module in modules:
-            run_module(module, root, log_dir, keep_db=args.keep_db,
-                       echo=lambda text: print(text, flush=True))
+            run_module(module, root, log_dir, keep_db=args.keep_db, echo=lambda text: print(text, flush=True))
     yaml_tests = _yaml_tests()
     runs = {m: load_run(m, log_dir, yaml_tests) for m in modules}
     text, ok = report(runs, modules)

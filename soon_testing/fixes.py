@@ -7,6 +7,7 @@ second line of ``soon_runtime.pth`` (so ``soon-odoo --test-enable`` and the
 fidelity gate's Odoo runs get them too).  A production install does not ship
 ``soon_testing``: none of this is loaded there.
 """
+
 import functools
 import os
 
@@ -73,8 +74,11 @@ def phantom_js_chromium(module):
             except Exception as exc:
                 # screenshot, URL, HTML and console of the failing page, path in the message
                 from .common import add_to_message, failure_artifacts_dir
+
                 try:
-                    where = browser.save_artifacts(failure_artifacts_dir(type(self).__name__ + "." + self._testMethodName))
+                    where = browser.save_artifacts(
+                        failure_artifacts_dir(type(self).__name__ + "." + self._testMethodName)
+                    )
                 except Exception as error:
                     where = "(artifacts not saved: %s)" % error
                 if isinstance(exc, chromium.BrowserError):

@@ -1,4 +1,5 @@
 """Where the project's files are."""
+
 import os
 
 ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")

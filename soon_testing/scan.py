@@ -6,6 +6,7 @@ Every hit must be either cured by a runtime fix (``FIXED``) or listed in
 fails on anything else, so an upgrade of the Odoo wheels or a new removed
 API shows up at once.  ``python -m soon_testing.scan`` prints the table.
 """
+
 import ast
 import fnmatch
 import os
@@ -16,10 +17,31 @@ from collections import namedtuple
 Hit = namedtuple("Hit", "path line api")
 
 _COLLECTIONS_ABCS = {
-    "Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "AsyncGenerator", "Hashable",
-    "Iterable", "Iterator", "Generator", "Reversible", "Sized", "Container", "Callable",
-    "Collection", "Set", "MutableSet", "Mapping", "MutableMapping", "MappingView", "KeysView",
-    "ItemsView", "ValuesView", "Sequence", "MutableSequence", "ByteString",
+    "Awaitable",
+    "Coroutine",
+    "AsyncIterable",
+    "AsyncIterator",
+    "AsyncGenerator",
+    "Hashable",
+    "Iterable",
+    "Iterator",
+    "Generator",
+    "Reversible",
+    "Sized",
+    "Container",
+    "Callable",
+    "Collection",
+    "Set",
+    "MutableSet",
+    "Mapping",
+    "MutableMapping",
+    "MappingView",
+    "KeysView",
+    "ItemsView",
+    "ValuesView",
+    "Sequence",
+    "MutableSequence",
+    "ByteString",
 }
 
 #: module attribute -> (api label, Python version that removed it)
@@ -101,42 +123,57 @@ FIXED = {
 
 #: (path pattern relative to the odoo package, api) -> why it is harmless
 ACCEPTED = {
-    ("addons/web/controllers/main.py", "Element.getchildren (3.9)"):
-        "xml.etree element in concat_xml: the function is replaced by web_concat_xml",
-    ("addons/base/ir/ir_ui_view.py", "Element.getchildren (3.9)"):
-        "lxml element: lxml keeps getchildren()",
-    ("addons/base/ir/ir_qweb/qweb.py", "Element.getchildren (3.9)"):
-        "lxml element: lxml keeps getchildren()",
-    ("addons/base/ir/ir_ui_view.py", "Element.getiterator (3.9)"):
-        "lxml element: lxml keeps getiterator()",
-    ("tools/misc.py", "array.tostring (3.9)"):
-        "detect_ip_addr(): dead code, never called, already broken on Python 3",
-    ("addons/hw_*/controllers/main.py", "Thread.isAlive (3.9)"):
-        "PosBox drivers, not installed here (and cured by thread_isalive anyway)",
-    ("addons/test_limits/models.py", "time.clock (3.8)"):
-        "test module of the test suite for resource limits, never installed here",
-    ("addons/website_mail_channel/models/mail_channel.py", "hmac.new without digestmod (3.8)"):
-        "website_mail_channel is not in the dependency set of the SoOn add-ons",
-    ("addons/mass_mailing/models/mass_mailing.py", "random.sample of a set (3.11)"):
-        "mass_mailing A/B testing, not in the dependency set of the SoOn add-ons",
+    (
+        "addons/web/controllers/main.py",
+        "Element.getchildren (3.9)",
+    ): "xml.etree element in concat_xml: the function is replaced by web_concat_xml",
+    ("addons/base/ir/ir_ui_view.py", "Element.getchildren (3.9)"): "lxml element: lxml keeps getchildren()",
+    ("addons/base/ir/ir_qweb/qweb.py", "Element.getchildren (3.9)"): "lxml element: lxml keeps getchildren()",
+    ("addons/base/ir/ir_ui_view.py", "Element.getiterator (3.9)"): "lxml element: lxml keeps getiterator()",
+    ("tools/misc.py", "array.tostring (3.9)"): "detect_ip_addr(): dead code, never called, already broken on Python 3",
+    (
+        "addons/hw_*/controllers/main.py",
+        "Thread.isAlive (3.9)",
+    ): "PosBox drivers, not installed here (and cured by thread_isalive anyway)",
+    (
+        "addons/test_limits/models.py",
+        "time.clock (3.8)",
+    ): "test module of the test suite for resource limits, never installed here",
+    (
+        "addons/website_mail_channel/models/mail_channel.py",
+        "hmac.new without digestmod (3.8)",
+    ): "website_mail_channel is not in the dependency set of the SoOn add-ons",
+    (
+        "addons/mass_mailing/models/mass_mailing.py",
+        "random.sample of a set (3.11)",
+    ): "mass_mailing A/B testing, not in the dependency set of the SoOn add-ons",
 }
 
 #: deprecated modules still present in the pinned Python: (path pattern, api) -> why,
 #: accepted only while the running Python still has the module
 ACCEPTED_WHILE_PRESENT = {
-    ("modules/module.py", "imp module (deprecated, gone in 3.12)"):
-        "AddonsHook/OdooHook import add-ons with imp.find_module/load_module: core of Odoo 11's "
-        "import system; works on 3.11 (DeprecationWarning only)",
-    ("modules/migration.py", "imp module (deprecated, gone in 3.12)"):
-        "imp.load_source for migration scripts (-u of a module with migrations/)",
-    ("addons/base/ir/ir_actions_report.py", "distutils (deprecated, gone in 3.12)"):
-        "LooseVersion compares the wkhtmltopdf version (0.12.6 >= 0.12.0: 'ok')",
-    ("addons/test_pylint/tests/test_pylint.py", "distutils (deprecated, gone in 3.12)"):
-        "test module of Odoo's own lint check, never installed here",
-    ("addons/web/controllers/main.py", "imghdr (deprecated, gone in 3.13)"):
-        "content type of the company logo (/web/binary/company_logo)",
-    ("addons/hw_*", "*"):
-        "PosBox drivers, not installed here",
+    (
+        "modules/module.py",
+        "imp module (deprecated, gone in 3.12)",
+    ): "AddonsHook/OdooHook import add-ons with imp.find_module/load_module: core of Odoo 11's "
+    "import system; works on 3.11 (DeprecationWarning only)",
+    (
+        "modules/migration.py",
+        "imp module (deprecated, gone in 3.12)",
+    ): "imp.load_source for migration scripts (-u of a module with migrations/)",
+    (
+        "addons/base/ir/ir_actions_report.py",
+        "distutils (deprecated, gone in 3.12)",
+    ): "LooseVersion compares the wkhtmltopdf version (0.12.6 >= 0.12.0: 'ok')",
+    (
+        "addons/test_pylint/tests/test_pylint.py",
+        "distutils (deprecated, gone in 3.12)",
+    ): "test module of Odoo's own lint check, never installed here",
+    (
+        "addons/web/controllers/main.py",
+        "imghdr (deprecated, gone in 3.13)",
+    ): "content type of the company logo (/web/binary/company_logo)",
+    ("addons/hw_*", "*"): "PosBox drivers, not installed here",
 }
 
 
@@ -156,7 +193,9 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Import(self, node):
         for alias in node.names:
-            self.aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+            self.aliases[alias.asname or alias.name.split(".")[0]] = (
+                alias.name if alias.asname else alias.name.split(".")[0]
+            )
             if alias.name in _REMOVED_MODULES:
                 self.hit(node, _REMOVED_MODULES[alias.name])
             self.deprecated(node, alias.name)
@@ -190,15 +229,32 @@ class _Visitor(ast.NodeVisitor):
         if isinstance(func, ast.Attribute):
             owner = func.value.id if isinstance(func.value, ast.Name) else None
             owner = self.aliases.get(owner, owner)
-            if func.attr in _REMOVED_METHODS and not node.args and not node.keywords and owner not in ("etree", "ElementTree", "lxml"):
+            if (
+                func.attr in _REMOVED_METHODS
+                and not node.args
+                and not node.keywords
+                and owner not in ("etree", "ElementTree", "lxml")
+            ):
                 self.hit(node, _REMOVED_METHODS[func.attr])
-            if owner == "yaml" and func.attr == "load" and len(node.args) < 2 and not any(k.arg == "Loader" for k in node.keywords):
+            if (
+                owner == "yaml"
+                and func.attr == "load"
+                and len(node.args) < 2
+                and not any(k.arg == "Loader" for k in node.keywords)
+            ):
                 self.hit(node, "yaml.load without Loader (PyYAML 6)")
-            if owner == "hmac" and func.attr == "new" and len(node.args) < 3 and not any(k.arg == "digestmod" for k in node.keywords):
+            if (
+                owner == "hmac"
+                and func.attr == "new"
+                and len(node.args) < 3
+                and not any(k.arg == "digestmod" for k in node.keywords)
+            ):
                 self.hit(node, "hmac.new without digestmod (3.8)")
             if owner == "random" and func.attr == "sample" and node.args:
                 first = node.args[0]
-                if isinstance(first, (ast.Set, ast.SetComp)) or (isinstance(first, ast.Name) and self._is_set_name(first.id, node)):
+                if isinstance(first, (ast.Set, ast.SetComp)) or (
+                    isinstance(first, ast.Name) and self._is_set_name(first.id, node)
+                ):
                     self.hit(node, "random.sample of a set (3.11)")
             if owner == "ast" and func.attr == "Name":
                 ident = next((k.value for k in node.keywords if k.arg == "id"), node.args[0] if node.args else None)
@@ -206,7 +262,12 @@ class _Visitor(ast.NodeVisitor):
                     self.hit(node, "ast.Name for None/True/False (3.8)")
             if owner == "ast" and func.attr == "arguments" and not any(k.arg == "posonlyargs" for k in node.keywords):
                 self.hit(node, "ast.arguments without posonlyargs (3.8)")
-            if owner == "re" and func.attr in ("compile", "search", "match", "sub", "subn", "findall", "finditer", "split", "fullmatch") and node.args:
+            if (
+                owner == "re"
+                and func.attr
+                in ("compile", "search", "match", "sub", "subn", "findall", "finditer", "split", "fullmatch")
+                and node.args
+            ):
                 pattern = node.args[0]
                 if isinstance(pattern, ast.Constant) and isinstance(pattern.value, (str, bytes)):
                     text = pattern.value if isinstance(pattern.value, str) else pattern.value.decode("latin-1")
@@ -218,8 +279,10 @@ class _Visitor(ast.NodeVisitor):
     def visit_FunctionDef(self, node):
         self._sets = {
             target.id
-            for stmt in ast.walk(node) if isinstance(stmt, ast.Assign)
-            for target in stmt.targets if isinstance(target, ast.Name)
+            for stmt in ast.walk(node)
+            if isinstance(stmt, ast.Assign)
+            for target in stmt.targets
+            if isinstance(target, ast.Name)
             if _is_set_expr(stmt.value)
         }
         self.generic_visit(node)
@@ -235,7 +298,11 @@ def _is_set_expr(value):
         func = value.func
         if isinstance(func, ast.Name) and func.id in ("set", "frozenset"):
             return True
-        if isinstance(func, ast.Attribute) and func.attr in ("difference", "union", "intersection") and _is_set_expr(func.value):
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("difference", "union", "intersection")
+            and _is_set_expr(func.value)
+        ):
             return True
     return False
 

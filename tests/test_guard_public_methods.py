@@ -20,6 +20,7 @@ a clear message when it needs arguments that ``ARGS`` does not give (review
 it, then add it there) or when its model has no record in ``_targets``.
 ``ALLOWED`` lists the methods not called, each with its reason.
 """
+
 import inspect
 import json
 import os
@@ -37,25 +38,37 @@ VERBOSE = os.environ.get("SOON_GUARD_VERBOSE") == "1"
 #: (model, method) not called, and why
 ALLOWED = {
     ("sale.order", "init"): "Odoo's install hook (BaseModel.init is public in every Odoo 11 model): "
-                            "recreates the add-on's indexes, returns nothing, reads no record",
+    "recreates the add-on's indexes, returns nothing, reads no record",
     ("sale.cart.recovery.report", "init"): "Odoo's install hook: recreates the report's SQL view "
-                                           "(same definition), returns nothing, reads no record",
+    "(same definition), returns nothing, reads no record",
     ("return.report", "init"): "Odoo's install hook: recreates the report's SQL view "
-                               "(same definition), returns nothing, reads no record",
+    "(same definition), returns nothing, reads no record",
     ("delivery.carrier", "get_tracking_link"): "takes a stock.picking recordset: JSON-RPC can only pass an "
-                                               "id, which fails before anything is read (should be private)",
+    "id, which fails before anything is read (should be private)",
 }
 
 #: (model, method, record label, user kind) whose call may succeed, and why
 #: (user kinds: "portal", "own_docs_salesman")
 ALLOWED_CALLS = {
-    ("stock.picking", "action_done", "pending delivery", "own_docs_salesman"):
-        "Odoo 11 (sale_stock) gives every salesperson write access to every delivery, without record "
-        "rule: validating a delivery still to do is theirs; a finished one is refused",
-    ("stock.backorder.confirmation", "process", "the caller's own wizard", "own_docs_salesman"):
-        "validates the pending delivery like stock.picking.action_done above",
-    ("stock.backorder.confirmation", "process_cancel_backorder", "the caller's own wizard", "own_docs_salesman"):
-        "validates the pending delivery like stock.picking.action_done above",
+    (
+        "stock.picking",
+        "action_done",
+        "pending delivery",
+        "own_docs_salesman",
+    ): "Odoo 11 (sale_stock) gives every salesperson write access to every delivery, without record "
+    "rule: validating a delivery still to do is theirs; a finished one is refused",
+    (
+        "stock.backorder.confirmation",
+        "process",
+        "the caller's own wizard",
+        "own_docs_salesman",
+    ): "validates the pending delivery like stock.picking.action_done above",
+    (
+        "stock.backorder.confirmation",
+        "process_cancel_backorder",
+        "the caller's own wizard",
+        "own_docs_salesman",
+    ): "validates the pending delivery like stock.picking.action_done above",
 }
 
 #: inherited (Odoo) methods called as if the add-ons defined them: the
@@ -76,36 +89,69 @@ GENERIC = ("read", "write", "unlink")
 
 def _args_table():
     """(model, method) -> function(case) -> (args after the ids, kwargs)."""
+
     def tx_vals(t):
-        return {"acquirer_id": t.demo.id, "amount": 1.0, "currency_id": t.v_order.currency_id.id,
-                "reference": "GUARD-%s" % t.v_order.name, "partner_id": t.victim.id,
-                "sale_order_id": t.v_order.id, "state": "done", "acquirer_reference": "ch_guard"}
+        return {
+            "acquirer_id": t.demo.id,
+            "amount": 1.0,
+            "currency_id": t.v_order.currency_id.id,
+            "reference": "GUARD-%s" % t.v_order.name,
+            "partner_id": t.victim.id,
+            "sale_order_id": t.v_order.id,
+            "state": "done",
+            "acquirer_reference": "ch_guard",
+        }
 
     return {
         ("mail.template", "generate_email"): lambda t: ([t.v_order.ids], {}),
         ("email_template.preview", "generate_email"): lambda t: ([t.v_order.ids], {}),
-        ("payment.acquirer", "create"): lambda t: ([{
-            "name": "Guard acquirer", "provider": "soon_demo", "environment": "test",
-            "website_published": True}], {}),
-        ("payment.acquirer", "soon_demo_form_generate_values"): lambda t: ([{
-            "reference": t.v_tx.reference, "amount": t.v_tx.amount}], {}),
+        ("payment.acquirer", "create"): lambda t: (
+            [{"name": "Guard acquirer", "provider": "soon_demo", "environment": "test", "website_published": True}],
+            {},
+        ),
+        ("payment.acquirer", "soon_demo_form_generate_values"): lambda t: (
+            [{"reference": t.v_tx.reference, "amount": t.v_tx.amount}],
+            {},
+        ),
         ("payment.refund.wizard", "default_get"): lambda t: (
             [["order_id", "transaction_id", "amount", "reason", "method"]],
-            {"context": {"default_order_id": t.v_order.id}}),
+            {"context": {"default_order_id": t.v_order.id}},
+        ),
         ("payment.refund.wizard", "create"): lambda t: ([t.refund_wizard_values()], {}),
         ("soon.delivery.process", "default_get"): lambda t: (
             [["sale_order_ids", "picking_ids", "print_labels"]],
-            {"context": {"active_model": "sale.order", "active_ids": t.v_pending.ids}}),
-        ("report.soon_delivery_flow.report_shipping_label", "get_report_values"): lambda t: (
-            [t.v_delivery.ids], {}),
+            {"context": {"active_model": "sale.order", "active_ids": t.v_pending.ids}},
+        ),
+        ("report.soon_delivery_flow.report_shipping_label", "get_report_values"): lambda t: ([t.v_delivery.ids], {}),
         ("report.soon_delivery_flow.report_shipping_label_package", "get_report_values"): lambda t: (
-            [t.v_delivery.ids], {}),
+            [t.v_delivery.ids],
+            {},
+        ),
         ("return.report", "read_group"): lambda t: (
-            [[("order_id", "=", t.v_order.id)], ["partner_id", "order_id"], ["partner_id"]], {"lazy": False}),
-        ("return.request", "create"): lambda t: ([{
-            "order_id": t.v_order.id, "partner_id": t.victim.id,
-            "line_ids": [(0, 0, {"sale_line_id": t.v_order_line_b.id, "quantity": 1,
-                                 "reason_id": t.reason_other.id, "comment": "guard"})]}], {}),
+            [[("order_id", "=", t.v_order.id)], ["partner_id", "order_id"], ["partner_id"]],
+            {"lazy": False},
+        ),
+        ("return.request", "create"): lambda t: (
+            [
+                {
+                    "order_id": t.v_order.id,
+                    "partner_id": t.victim.id,
+                    "line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "sale_line_id": t.v_order_line_b.id,
+                                "quantity": 1,
+                                "reason_id": t.reason_other.id,
+                                "comment": "guard",
+                            },
+                        )
+                    ],
+                }
+            ],
+            {},
+        ),
         ("return.request", "write"): lambda t: ([{"return_method": "pickup"}], {}),
         ("return.request.line", "write"): lambda t: ([{"comment": "written by the guard test"}], {}),
         ("payment.refund.wizard", "write"): lambda t: ([{"amount": 1.0, "transaction_id": t.v_tx.id}], {}),
@@ -119,22 +165,44 @@ ARGS = _args_table()
 #: tables whose rows (ids and row versions) must not change on a refused
 #: call, with those of every model the add-ons define (``_watched_tables``)
 TABLES = (
-    "sale_order", "sale_order_line", "stock_picking", "stock_move", "stock_move_line", "stock_quant",
-    "account_invoice", "account_move", "account_payment", "payment_transaction", "payment_acquirer",
-    "return_request", "return_request_line", "sale_cart_recovery_reminder", "sale_cart_recovery_step",
-    "mail_mail", "mail_message", "ir_config_parameter",
-    "payment_refund_wizard", "return_request_reject", "soon_delivery_process",
+    "sale_order",
+    "sale_order_line",
+    "stock_picking",
+    "stock_move",
+    "stock_move_line",
+    "stock_quant",
+    "account_invoice",
+    "account_move",
+    "account_payment",
+    "payment_transaction",
+    "payment_acquirer",
+    "return_request",
+    "return_request_line",
+    "sale_cart_recovery_reminder",
+    "sale_cart_recovery_step",
+    "mail_mail",
+    "mail_message",
+    "ir_config_parameter",
+    "payment_refund_wizard",
+    "return_request_reject",
+    "soon_delivery_process",
 )
 
 #: what a refusal looks like in a JSON-RPC error (Odoo's serialize_exception)
-REFUSALS = {"user_error", "warning", "access_error", "missing_error", "access_denied", "validation_error",
-            "except_orm"}
+REFUSALS = {"user_error", "warning", "access_error", "missing_error", "access_denied", "validation_error", "except_orm"}
 
 
 #: transient models whose own records a user may fill in and delete (using, closing the wizard)
-TRANSIENT_OWN_OK = ("payment.refund.wizard", "return.request.reject", "soon.delivery.process",
-                    "soon.delivery.process.line", "stock.backorder.confirmation", "mail.compose.message",
-                    "res.config.settings", "email_template.preview")
+TRANSIENT_OWN_OK = (
+    "payment.refund.wizard",
+    "return.request.reject",
+    "soon.delivery.process",
+    "soon.delivery.process.line",
+    "stock.backorder.confirmation",
+    "mail.compose.message",
+    "res.config.settings",
+    "email_template.preview",
+)
 
 
 def soon_public_methods(env):
@@ -155,29 +223,47 @@ def soon_public_methods(env):
 
 def soon_models(env):
     """Models a SoOn add-on defines (not only extends), abstract ones aside."""
-    return sorted(name for name, model in env.registry.models.items()
-                  if (model._original_module or "").startswith("soon_") and not model._abstract)
+    return sorted(
+        name
+        for name, model in env.registry.models.items()
+        if (model._original_module or "").startswith("soon_") and not model._abstract
+    )
 
 
 def stored_fields(env, model):
     """What an attacker reads: the stored fields a record rule or access right
     must protect (a read of every field may fail on one of them only)."""
-    return sorted(name for name, field in env[model]._fields.items()
-                  if field.store and field.type not in ("one2many", "many2many", "binary"))
+    return sorted(
+        name
+        for name, field in env[model]._fields.items()
+        if field.store and field.type not in ("one2many", "many2many", "binary")
+    )
 
 
 #: what a generic write puts in a field, by type
-WRITE_VALUES = {"char": "written by the guard test", "text": "written by the guard test", "integer": 7,
-                "float": 7.0, "monetary": 7.0, "boolean": True}
+WRITE_VALUES = {
+    "char": "written by the guard test",
+    "text": "written by the guard test",
+    "integer": 7,
+    "float": 7.0,
+    "monetary": 7.0,
+    "boolean": True,
+}
 
 
 def generic_write_values(env, model):
     """One stored field of ``model`` and a value for it (None if it has none)."""
-    for name, field in sorted(env[model]._fields.items(), key=lambda item: (item[1].type not in ("char", "text"),
-                                                                            item[0])):
+    for name, field in sorted(
+        env[model]._fields.items(), key=lambda item: (item[1].type not in ("char", "text"), item[0])
+    ):
         # ``readonly`` binds the views only: over RPC those fields are written like any other
-        if field.store and field.type in WRITE_VALUES and not field.compute and not field.related \
-                and name not in MAGIC_COLUMNS:
+        if (
+            field.store
+            and field.type in WRITE_VALUES
+            and not field.compute
+            and not field.related
+            and name not in MAGIC_COLUMNS
+        ):
             return {name: WRITE_VALUES[field.type]}
     return None
 
@@ -185,48 +271,66 @@ def generic_write_values(env, model):
 def required_args(env, model, method):
     """The positional arguments ``method`` needs after self (the ids)."""
     signature = inspect.signature(getattr(type(env[model]), method))
-    return [param.name for param in list(signature.parameters.values())[1:]
-            if param.default is param.empty and param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)]
+    return [
+        param.name
+        for param in list(signature.parameters.values())[1:]
+        if param.default is param.empty and param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+    ]
 
 
 @common.at_install(False)
 @common.post_install(True)
 class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         self._setup_refund_data()
         env = self.env
         # the other customer, with data that must never show
         self.victim = self.customer.partner_id
-        self.victim.write({"street": "77 Zephyr Victim Street", "phone": "+84 28 7777 0199",
-                           "email": "zephyr.victim@example.com"})
-        self.other_salesman = self._make_user("Guard Other Salesman", "guard_other_salesman",
-                                              "sales_team.group_sale_salesman", "base.group_user")
-        self.own_docs_salesman = self._make_user("Guard Own Salesman", "guard_own_salesman",
-                                                 "sales_team.group_sale_salesman", "base.group_user")
+        self.victim.write(
+            {"street": "77 Zephyr Victim Street", "phone": "+84 28 7777 0199", "email": "zephyr.victim@example.com"}
+        )
+        self.other_salesman = self._make_user(
+            "Guard Other Salesman", "guard_other_salesman", "sales_team.group_sale_salesman", "base.group_user"
+        )
+        self.own_docs_salesman = self._make_user(
+            "Guard Own Salesman", "guard_own_salesman", "sales_team.group_sale_salesman", "base.group_user"
+        )
         website_team = env.ref("sales_team.salesteam_website_sales")
         # a paid, delivered, invoiced order with a received return and a refund
-        self.v_order = self._paid_order(self.victim, [(self.product_a, 3, 50.0), (self.product_b, 1, 80.0)],
-                                        deliver=True)
+        self.v_order = self._paid_order(
+            self.victim, [(self.product_a, 3, 50.0), (self.product_b, 1, 80.0)], deliver=True
+        )
         self.v_order_line_b = self._line(self.v_order, self.product_b)
         self.v_tx = self._payment(self.v_order)
         self.v_delivery = self.v_order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")[:1]
         self.v_received = self._received_return(self.v_order, [(self.product_a, 1, self.reason_other)])
         self.v_submitted = env["return.request"]._portal_submit(
-            self.v_order, self._form(self.v_order, [(self.product_a, 1, self.reason_other, "guard")]))
+            self.v_order, self._form(self.v_order, [(self.product_a, 1, self.reason_other, "guard")])
+        )
         (self.v_received | self.v_submitted).mapped("line_ids").write({"comment": "Zephyr's private return note"})
         self.v_refund = self.v_tx.sudo(self.manager)._refund(amount=5.0)
         # a confirmed order still to deliver, a cart with a reminder
-        self.v_pending = env["sale.order"].create({
-            "partner_id": self.victim.id, "team_id": website_team.id, "website_order": True,
-            "order_line": [(0, 0, {"product_id": self.product_b.id, "product_uom_qty": 1, "price_unit": 80.0})]})
+        self.v_pending = env["sale.order"].create(
+            {
+                "partner_id": self.victim.id,
+                "team_id": website_team.id,
+                "website_order": True,
+                "order_line": [(0, 0, {"product_id": self.product_b.id, "product_uom_qty": 1, "price_unit": 80.0})],
+            }
+        )
         self.v_pending.action_confirm()
-        self.v_cart = env["sale.order"].create({
-            "partner_id": self.victim.id, "team_id": website_team.id, "website_order": True,
-            "order_line": [(0, 0, {"product_id": self.product_b.id, "product_uom_qty": 2, "price_unit": 80.0})]})
-        self.v_reminder = env["sale.cart.recovery.reminder"].create({
-            "order_id": self.v_cart.id, "partner_id": self.victim.id, "step": 1, "date": fields.Datetime.now()})
+        self.v_cart = env["sale.order"].create(
+            {
+                "partner_id": self.victim.id,
+                "team_id": website_team.id,
+                "website_order": True,
+                "order_line": [(0, 0, {"product_id": self.product_b.id, "product_uom_qty": 2, "price_unit": 80.0})],
+            }
+        )
+        self.v_reminder = env["sale.cart.recovery.reminder"].create(
+            {"order_id": self.v_cart.id, "partner_id": self.victim.id, "step": 1, "date": fields.Datetime.now()}
+        )
         orders = self.v_order | self.v_pending | self.v_cart
         orders.write({"user_id": self.other_salesman.id})
         if not self.v_order.invoice_ids:
@@ -248,11 +352,11 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
             "the customer's phone": self.victim.phone,
             "the customer's comment on a return": "Zephyr's private return note",
         }
-        for record in (self.v_order | self.v_pending | self.v_cart):
+        for record in self.v_order | self.v_pending | self.v_cart:
             secrets["the access token of %s" % record.name] = record.access_token
         for record in self.v_invoices:
             secrets["the access token of invoice %s" % record.id] = record.access_token
-        for record in (self.v_received | self.v_submitted):
+        for record in self.v_received | self.v_submitted:
             secrets["the access token of return %s" % record.name] = record.access_token
         partner = self.victim
         secrets["the customer's unsubscribe token"] = partner._cart_recovery_unsubscribe_token()
@@ -261,8 +365,16 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
     def refund_wizard_values(self):
         """Every field given: Odoo then skips ``default_get`` (where the manager check once was alone)."""
         values = {name: False for name in self.env["payment.refund.wizard"]._fields if name not in MAGIC_COLUMNS}
-        values.update({"order_id": self.v_order.id, "transaction_id": self.v_tx.id, "method": "manual",
-                       "journal_id": self.bank_journal.id, "amount": 1.0, "reason": "guard"})
+        values.update(
+            {
+                "order_id": self.v_order.id,
+                "transaction_id": self.v_tx.id,
+                "method": "manual",
+                "journal_id": self.bank_journal.id,
+                "amount": 1.0,
+                "reason": "guard",
+            }
+        )
         return values
 
     def _targets(self, user):
@@ -271,28 +383,36 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
         targets = {
             "sale.order": [("paid order", self.v_order), ("pending order", self.v_pending), ("cart", self.v_cart)],
             "sale.order.line": [("order line", self.v_order.order_line[:1])],
-            "stock.picking": [("done delivery", self.v_delivery),
-                              ("pending delivery", self.v_pending.picking_ids[:1])],
+            "stock.picking": [("done delivery", self.v_delivery), ("pending delivery", self.v_pending.picking_ids[:1])],
             "stock.move": [("delivery move", self.v_delivery.move_lines[:1])],
             "account.invoice": [("invoice", self.v_invoices)],
             "account.payment": [("payment %s" % payment.id, payment) for payment in self.v_payments],
             "payment.transaction": [("payment", self.v_tx), ("refund", self.v_refund)],
             "return.request": [("received return", self.v_received), ("submitted return", self.v_submitted)],
-            "return.request.line": [("received return line", self.v_received.line_ids[:1]),
-                                    ("submitted return line", self.v_submitted.line_ids[:1])],
+            "return.request.line": [
+                ("received return line", self.v_received.line_ids[:1]),
+                ("submitted return line", self.v_submitted.line_ids[:1]),
+            ],
             "res.partner": [("customer", self.victim)],
             "sale.cart.recovery.reminder": [("reminder", self.v_reminder)],
             "payment.acquirer": [("demo acquirer", self.demo)],
             "delivery.carrier": [("carrier", self.env["delivery.carrier"].search([], limit=1))],
-            "mail.template": [("cart reminder template",
-                               self.env.ref("soon_ecommerce_orders.mail_template_cart_recovery"))],
-            "sale.cart.recovery.step": [("step", self.env["sale.cart.recovery.step"].with_context(
-                active_test=False).search([], limit=1))],
-            "sale.cart.recovery.report": [("report line", self.env["sale.cart.recovery.report"].search(
-                [("order_id", "in", victim_orders.ids)], limit=1))],
+            "mail.template": [
+                ("cart reminder template", self.env.ref("soon_ecommerce_orders.mail_template_cart_recovery"))
+            ],
+            "sale.cart.recovery.step": [
+                ("step", self.env["sale.cart.recovery.step"].with_context(active_test=False).search([], limit=1))
+            ],
+            "sale.cart.recovery.report": [
+                (
+                    "report line",
+                    self.env["sale.cart.recovery.report"].search([("order_id", "in", victim_orders.ids)], limit=1),
+                )
+            ],
             "return.reason": [("reason", self.reason_other)],
-            "return.report": [("report line", self.env["return.report"].search(
-                [("order_id", "=", self.v_order.id)], limit=1))],
+            "return.report": [
+                ("report line", self.env["return.report"].search([("order_id", "=", self.v_order.id)], limit=1))
+            ],
         }
         # wizards: one opened by a manager for that customer (not the caller's),
         # and one the caller opens themselves on that customer's records
@@ -301,18 +421,29 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
             "return.request.reject": {"request_ids": [(6, 0, self.v_submitted.ids)], "reason": "guard"},
             "soon.delivery.process": {"sale_order_ids": [(6, 0, self.v_pending.ids)], "print_labels": False},
             "stock.backorder.confirmation": {"pick_ids": [(6, 0, self.v_pending.picking_ids.ids)]},
-            "mail.compose.message": {"model": "sale.order", "res_id": self.v_order.id, "composition_mode": "comment",
-                                     "body": "guard", "partner_ids": [(6, 0, self.victim.ids)]},
+            "mail.compose.message": {
+                "model": "sale.order",
+                "res_id": self.v_order.id,
+                "composition_mode": "comment",
+                "body": "guard",
+                "partner_ids": [(6, 0, self.victim.ids)],
+            },
             "res.config.settings": {},
             # a template of the caller's own making, rendered on that customer's order
             "email_template.preview": {
-                "name": "guard", "model_id": self.env.ref("sale.model_sale_order").id,
+                "name": "guard",
+                "model_id": self.env.ref("sale.model_sale_order").id,
                 "subject": "${object.partner_id.email}",
-                "body_html": "${object.partner_id.name} ${object.partner_id.street} ${object.access_token}"},
+                "body_html": "${object.partner_id.name} ${object.partner_id.street} ${object.access_token}",
+            },
         }
         for model, values in wizards.items():
             found = []
-            creators = (("an administrator's", self.env.user), ("a manager's", self.manager), ("the caller's own", user))
+            creators = (
+                ("an administrator's", self.env.user),
+                ("a manager's", self.manager),
+                ("the caller's own", user),
+            )
             for label, creator in creators:
                 try:
                     with self.env.cr.savepoint():
@@ -321,10 +452,23 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
                     self._log("%s: %s cannot create it: %s" % (model, creator.name, exc))
             targets[model] = found
         targets["soon.delivery.process.line"] = [
-            ("%s line" % label, self.env["soon.delivery.process.line"].sudo(wizard.create_uid).create({
-                "wizard_id": wizard.id, "name": self.v_pending.name, "sale_order_id": self.v_pending.id,
-                "picking_ids": [(6, 0, self.v_pending.picking_ids.ids)], "result": "skipped", "reason": "guard"}))
-            for label, wizard in targets["soon.delivery.process"]]
+            (
+                "%s line" % label,
+                self.env["soon.delivery.process.line"]
+                .sudo(wizard.create_uid)
+                .create(
+                    {
+                        "wizard_id": wizard.id,
+                        "name": self.v_pending.name,
+                        "sale_order_id": self.v_pending.id,
+                        "picking_ids": [(6, 0, self.v_pending.picking_ids.ids)],
+                        "result": "skipped",
+                        "reason": "guard",
+                    }
+                ),
+            )
+            for label, wizard in targets["soon.delivery.process"]
+        ]
         self.sync()
         return targets
 
@@ -337,8 +481,10 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
         cr = self.http_cr
         state = {}
         for table in self._watched_tables():
-            cr.execute("SELECT count(*), md5(coalesce(string_agg(id::text || ctid::text, ',' ORDER BY id), '')) "
-                       "FROM %s" % table)
+            cr.execute(
+                "SELECT count(*), md5(coalesce(string_agg(id::text || ctid::text, ',' ORDER BY id), '')) "
+                "FROM %s" % table
+            )
             state[table] = cr.fetchone()
         cr.execute("SELECT ctid::text FROM res_partner WHERE id = %s", (self.victim.id,))
         state["res_partner (the customer)"] = cr.fetchone()
@@ -354,10 +500,14 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
         env = self.env
         generic = [(model, method, GENERIC_WHY) for model in soon_models(env) for method in GENERIC]
         methods = [entry for entry in generic if entry[1] == "read"]
-        methods += [(model, method, "defined in %s" % module)
-                    for (model, method), module in soon_public_methods(env).items()]
-        methods += [(model, method, "inherited, listed in EXTRA: %s" % why) for (model, method), why in EXTRA.items()
-                    if model in env.registry.models]
+        methods += [
+            (model, method, "defined in %s" % module) for (model, method), module in soon_public_methods(env).items()
+        ]
+        methods += [
+            (model, method, "inherited, listed in EXTRA: %s" % why)
+            for (model, method), why in EXTRA.items()
+            if model in env.registry.models
+        ]
         methods += [entry for entry in generic if entry[1] != "read"]
         methods.sort(key=lambda entry: entry[1] == "unlink")  # stable: the rest keeps its order
         seen, unique = set(), []
@@ -371,9 +521,14 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
         self.sync()
         response = self.opener.post(
             "%s/web/dataset/call_kw/%s/%s" % (self.base_url, model, method),
-            json={"jsonrpc": "2.0", "method": "call", "id": 1,
-                  "params": {"model": model, "method": method, "args": args, "kwargs": kwargs}},
-            timeout=60)
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+            },
+            timeout=60,
+        )
         return response
 
     def _log(self, line):
@@ -405,7 +560,10 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
                 message = (data.get("message") or "").strip().splitlines()
                 problems.append("crashed with %s (%s) instead of refusing" % (data.get("name"), message[:1]))
         if error:
-            outcome = "refused: %s %.200s" % ((error.get("data") or {}).get("name"), (error.get("data") or {}).get("message"))
+            outcome = "refused: %s %.200s" % (
+                (error.get("data") or {}).get("name"),
+                (error.get("data") or {}).get("message"),
+            )
         else:
             outcome = "answered %.160s" % response.text
         self._log("%s.%s on %s -> %s" % (model, method, label, problems or outcome))
@@ -434,8 +592,9 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
             elif required_args(env, model, method):
                 failures.append(
                     "%s.%s (%s) needs arguments %s: review who may call it over JSON-RPC, then give it "
-                    "arguments in ARGS (or a reason in ALLOWED)" % (
-                        model, method, why, required_args(env, model, method)))
+                    "arguments in ARGS (or a reason in ALLOWED)"
+                    % (model, method, why, required_args(env, model, method))
+                )
                 continue
             else:
                 args, kwargs = [], {}
@@ -449,7 +608,8 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
             if not records:
                 failures.append(
                     "%s.%s (%s): no record of %s to call it on: add the other customer's records of this "
-                    "model to _targets" % (model, method, why, model))
+                    "model to _targets" % (model, method, why, model)
+                )
                 continue
             for label, record in records:
                 if method in ("write", "unlink") and model in TRANSIENT_OWN_OK and label.startswith("the caller's own"):
@@ -459,16 +619,22 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
                 if (model, method, label, kind) not in ALLOWED_CALLS:
                     failures += problems
         self.assertGreater(calls, 50, "the registry walk found too few methods: is the discovery broken?")
-        self.assertFalse(failures, "%d public method call(s) not guarded for %s:\n%s" % (
-            len(failures), user.name, "\n".join(failures)))
+        self.assertFalse(
+            failures,
+            "%d public method call(s) not guarded for %s:\n%s" % (len(failures), user.name, "\n".join(failures)),
+        )
 
     # ------------------------------------------------------------------ tests
     def test_discovery_finds_the_add_ons_methods(self):
         """The walk sees methods of all three add-ons, overrides included."""
         found = soon_public_methods(self.env)
-        for key in [("sale.order", "force_quotation_send"), ("sale.order", "action_confirm_and_reserve"),
-                    ("stock.picking", "action_done"), ("return.request", "write"),
-                    ("payment.refund.wizard", "action_refund")]:
+        for key in [
+            ("sale.order", "force_quotation_send"),
+            ("sale.order", "action_confirm_and_reserve"),
+            ("stock.picking", "action_done"),
+            ("return.request", "write"),
+            ("payment.refund.wizard", "action_refund"),
+        ]:
             self.assertIn(key, found)
         # an exception whose method is gone (renamed private, removed) is deleted, not kept
         stale = [key for key in ALLOWED if key not in found]

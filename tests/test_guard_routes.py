@@ -26,6 +26,7 @@ get their form keys from ``KNOWN_FORMS``.  A parameter whose name is not in
 Every failure of every route is reported in one assertion message;
 ``ALLOWED`` lists accepted exceptions, each with its reason.
 """
+
 import inspect
 import json
 import logging
@@ -46,58 +47,116 @@ SOON_PREFIX = "odoo.addons.soon_"
 
 #: tables the add-ons (and the routes they touch) write
 WATCHED_TABLES = (
-    "sale_order", "sale_order_line", "payment_transaction", "payment_token", "return_request",
-    "return_request_line", "res_partner", "res_users", "mail_message", "mail_followers", "account_invoice",
-    "account_payment", "stock_picking", "stock_move", "ir_attachment",
+    "sale_order",
+    "sale_order_line",
+    "payment_transaction",
+    "payment_token",
+    "return_request",
+    "return_request_line",
+    "res_partner",
+    "res_users",
+    "mail_message",
+    "mail_followers",
+    "account_invoice",
+    "account_payment",
+    "stock_picking",
+    "stock_move",
+    "ir_attachment",
 )
 
 #: JSON-RPC errors that are refusals, not crashes
 REFUSALS = {
-    "odoo.exceptions.UserError", "odoo.exceptions.AccessError", "odoo.exceptions.AccessDenied",
-    "odoo.exceptions.MissingError", "odoo.exceptions.ValidationError", "odoo.exceptions.Warning",
-    "odoo.exceptions.except_orm", "odoo.exceptions.RedirectWarning", "odoo.http.SessionExpiredException",
-    "werkzeug.exceptions.NotFound", "werkzeug.exceptions.Forbidden", "werkzeug.exceptions.BadRequest",
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.AccessDenied",
+    "odoo.exceptions.MissingError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.Warning",
+    "odoo.exceptions.except_orm",
+    "odoo.exceptions.RedirectWarning",
+    "odoo.http.SessionExpiredException",
+    "werkzeug.exceptions.NotFound",
+    "werkzeug.exceptions.Forbidden",
+    "werkzeug.exceptions.BadRequest",
 }
 
 #: what each parameter or form key is (decides its malformed values); keys are
 #: names or regular expressions (full match) of form keys
-PARAM_KINDS = OrderedDict([
-    # ids (the kind names the record whose other customer's id is tried)
-    ("so_id", "id:order"), ("sale_order_id", "id:order"), ("order_id", "id:order"), ("order", "id:order"),
-    ("transaction_id", "id:tx"), ("acquirer_id", "id:acquirer"), ("partner_id", "id:partner"),
-    ("request_id", "id:return"), ("pm_id", "id:payment_token"), ("product_id", "id:product"),
-    ("line_id", "id:order_line"), ("page", "int"), ("country_id", "id:country"), ("state_id", "id:state"),
-    (r"reason-\d+", "id:reason"),
-    # secrets
-    ("access_token", "token"), ("token", "token"), ("signature", "token"),
-    # numbers
-    ("add_qty", "qty"), ("set_qty", "qty"), (r"qty-\d+", "qty"), ("amount", "amount"),
-    # booleans
-    ("accepted", "bool"), ("save_token", "bool"), ("display", "bool"),
-    # choices and dates
-    ("revive", "choice"), ("sortby", "choice"), ("outcome", "choice"), ("method", "choice"),
-    ("currency", "choice"), ("date_from", "date"), ("date_to", "date"), ("date_begin", "date"),
-    ("date_end", "date"), ("phone", "phone"),
-    ("reference", "text"),
-    # free text: any value is legitimate, nothing to break
-    ("return_url", "free"), ("redirect", "free"), (r"comment-\d+", "free"), ("submitted", "free"),
-    ("name", "free"), ("email", "free"), ("street", "free"), ("city", "free"), ("zip", "free"),
-    ("street2", "free"), ("field_required", "free"), ("search", "free"), ("filterby", "free"),
-])
+PARAM_KINDS = OrderedDict(
+    [
+        # ids (the kind names the record whose other customer's id is tried)
+        ("so_id", "id:order"),
+        ("sale_order_id", "id:order"),
+        ("order_id", "id:order"),
+        ("order", "id:order"),
+        ("transaction_id", "id:tx"),
+        ("acquirer_id", "id:acquirer"),
+        ("partner_id", "id:partner"),
+        ("request_id", "id:return"),
+        ("pm_id", "id:payment_token"),
+        ("product_id", "id:product"),
+        ("line_id", "id:order_line"),
+        ("page", "int"),
+        ("country_id", "id:country"),
+        ("state_id", "id:state"),
+        (r"reason-\d+", "id:reason"),
+        # secrets
+        ("access_token", "token"),
+        ("token", "token"),
+        ("signature", "token"),
+        # numbers
+        ("add_qty", "qty"),
+        ("set_qty", "qty"),
+        (r"qty-\d+", "qty"),
+        ("amount", "amount"),
+        # booleans
+        ("accepted", "bool"),
+        ("save_token", "bool"),
+        ("display", "bool"),
+        # choices and dates
+        ("revive", "choice"),
+        ("sortby", "choice"),
+        ("outcome", "choice"),
+        ("method", "choice"),
+        ("currency", "choice"),
+        ("date_from", "date"),
+        ("date_to", "date"),
+        ("date_begin", "date"),
+        ("date_end", "date"),
+        ("phone", "phone"),
+        ("reference", "text"),
+        # free text: any value is legitimate, nothing to break
+        ("return_url", "free"),
+        ("redirect", "free"),
+        (r"comment-\d+", "free"),
+        ("submitted", "free"),
+        ("name", "free"),
+        ("email", "free"),
+        ("street", "free"),
+        ("city", "free"),
+        ("zip", "free"),
+        ("street2", "free"),
+        ("field_required", "free"),
+        ("search", "free"),
+        ("filterby", "free"),
+    ]
+)
 
-NON_ASCII = ["é", "²", "\U0001F600"]
+NON_ASCII = ["é", "²", "\U0001f600"]
 NUL = "a\x00b"
-HUGE = [10 ** 12, 2 ** 63]
+HUGE = [10**12, 2**63]
 INT4_MAX = 2147483647
 
 #: malformed values per kind, for query strings/forms (strings) and JSON bodies (typed)
 HTTP_BAD = {
-    "id": NON_ASCII + ["-1", "0", str(INT4_MAX), str(INT4_MAX + 1)] + [str(n) for n in HUGE]
+    "id": NON_ASCII
+    + ["-1", "0", str(INT4_MAX), str(INT4_MAX + 1)]
+    + [str(n) for n in HUGE]
     + ["1.5", "nan", "abc", "", NUL],
-    "int": NON_ASCII + ["-1", "0", str(INT4_MAX + 1), str(2 ** 63), "nan", "abc", ""],
+    "int": NON_ASCII + ["-1", "0", str(INT4_MAX + 1), str(2**63), "nan", "abc", ""],
     "token": NON_ASCII + ["", "abc", "0" * 64, "x" * 4000, NUL],
-    "qty": NON_ASCII + ["nan", "inf", "-inf", "-1", "1e309", "0.5", str(10 ** 12), str(2 ** 63), "abc", "", NUL],
-    "amount": NON_ASCII + ["nan", "inf", "-inf", "-1", "1e309", str(2 ** 63), "abc", "", NUL],
+    "qty": NON_ASCII + ["nan", "inf", "-inf", "-1", "1e309", "0.5", str(10**12), str(2**63), "abc", "", NUL],
+    "amount": NON_ASCII + ["nan", "inf", "-inf", "-1", "1e309", str(2**63), "abc", "", NUL],
     "bool": NON_ASCII + ["false", "nan", NUL],
     "choice": NON_ASCII + ["", "x" * 4000, NUL],
     "date": NON_ASCII + ["abc", "9999-99-99", "-1", "", NUL],
@@ -107,11 +166,11 @@ HTTP_BAD = {
 }
 JSON_BAD = {
     "id": ["é", "abc", "²", -1, INT4_MAX + 1] + HUGE + [1.5, float("nan"), float("inf"), [1], {"id": 1}, True],
-    "int": ["é", "abc", -1, 2 ** 63, float("nan"), [1], {"a": 1}],
-    "token": ["é", "\U0001F600", "", 123, [1], {"a": 1}, NUL],
-    "qty": ["é", "abc", "²", float("nan"), float("inf"), -1, 10 ** 12, 2 ** 63, [1], {"a": 1}, True],
-    "amount": ["é", float("nan"), float("inf"), -1, 2 ** 63, [1], {"a": 1}],
-    "bool": ["false", "é", [], {}, [False], 2 ** 63, float("nan")],
+    "int": ["é", "abc", -1, 2**63, float("nan"), [1], {"a": 1}],
+    "token": ["é", "\U0001f600", "", 123, [1], {"a": 1}, NUL],
+    "qty": ["é", "abc", "²", float("nan"), float("inf"), -1, 10**12, 2**63, [1], {"a": 1}, True],
+    "amount": ["é", float("nan"), float("inf"), -1, 2**63, [1], {"a": 1}],
+    "bool": ["false", "é", [], {}, [False], 2**63, float("nan")],
     "choice": ["é", 1, [1], {"a": 1}, NUL],
     "date": ["abc", "9999-99-99", 1, [1], {"a": 1}],
     "phone": ["é", 1, [1]],
@@ -125,13 +184,22 @@ JSON_BAD = {
 #: ours to patch); never a route the add-ons define or override.
 CORE_PORTAL_LISTS = r"/my/(orders|quotes|invoices)(/page/<int:page>)?"
 ALLOWED = {
-    (CORE_PORTAL_LISTS, "sortby", "*"):
-        "Odoo 11 sale/account portal lists index searchbar_sortings[sortby] (KeyError on an unknown key)",
+    (
+        CORE_PORTAL_LISTS,
+        "sortby",
+        "*",
+    ): "Odoo 11 sale/account portal lists index searchbar_sortings[sortby] (KeyError on an unknown key)",
     (CORE_PORTAL_LISTS, "page", "*"): "Odoo 11 portal lists convert page with int() ('²' passes isdigit)",
-    ("/shop/address", "partner_id", "*"):
-        "Odoo 11 website_sale.address does int(kw['partner_id']); -1 means 'new address' (writes by design)",
-    ("/shop/address", "country_id", "*"):
-        "Odoo 11 website_sale.address/values_preprocess do int(country_id) and browse it unchecked",
+    (
+        "/shop/address",
+        "partner_id",
+        "*",
+    ): "Odoo 11 website_sale.address does int(kw['partner_id']); -1 means 'new address' (writes by design)",
+    (
+        "/shop/address",
+        "country_id",
+        "*",
+    ): "Odoo 11 website_sale.address/values_preprocess do int(country_id) and browse it unchecked",
 }
 
 Route = namedtuple("Route", "path rule methods type auth csrf endpoint converters params why primary")
@@ -174,12 +242,18 @@ def discover_routes(env):
     helpers = set()
     for rule in rules:
         for klass in _soon_classes(type(rule.endpoint.method.__self__)):
-            helpers |= {name for name, value in vars(klass).items()
-                        if callable(value) or isinstance(value, (staticmethod, classmethod))}
+            helpers |= {
+                name
+                for name, value in vars(klass).items()
+                if callable(value) or isinstance(value, (staticmethod, classmethod))
+            }
     for model_class in env.registry.values():
         for klass in _soon_classes(model_class):
-            helpers |= {name for name, value in vars(klass).items()
-                        if callable(value) and name.startswith("_") and not name.startswith("__")}
+            helpers |= {
+                name
+                for name, value in vars(klass).items()
+                if callable(value) and name.startswith("_") and not name.startswith("__")
+            }
     helpers -= set(dir(models.BaseModel)) | set(dir(http.Controller))
     env.cr.execute("""SELECT DISTINCT parent.key FROM ir_ui_view view
                         JOIN ir_ui_view parent ON parent.id = view.inherit_id
@@ -201,16 +275,29 @@ def discover_routes(env):
             why = "uses " + ", ".join(uses)
         routing_ = rule.endpoint.routing
         signature = inspect.signature(method)
-        params = [name for name, param in signature.parameters.items()
-                  if param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL) and name not in rule.arguments]
-        required = {name for name, param in signature.parameters.items()
-                    if param.default is param.empty and param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL)}
+        params = [
+            name
+            for name, param in signature.parameters.items()
+            if param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL) and name not in rule.arguments
+        ]
+        required = {
+            name
+            for name, param in signature.parameters.items()
+            if param.default is param.empty and param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL)
+        }
         routes[rule.rule] = Route(
-            path=rule.rule, rule=rule, methods=sorted(rule.methods or ()) or None, type=routing_["type"],
-            auth=routing_["auth"], csrf=routing_.get("csrf", True), endpoint=method.__name__,
+            path=rule.rule,
+            rule=rule,
+            methods=sorted(rule.methods or ()) or None,
+            type=routing_["type"],
+            auth=routing_["auth"],
+            csrf=routing_.get("csrf", True),
+            endpoint=method.__name__,
             converters=OrderedDict((arg, _converter_kind(conv)) for arg, conv in sorted(rule._converters.items())),
-            params=OrderedDict((name, name in required) for name in params), why=why,
-            primary=method.__func__ not in endpoints)
+            params=OrderedDict((name, name in required) for name in params),
+            why=why,
+            primary=method.__func__ not in endpoints,
+        )
         endpoints.add(method.__func__)
     return routes
 
@@ -255,11 +342,21 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
 
     #: routes discovery must find (so that it can never silently find nothing)
     EXPECTED = (
-        "/shop/cart", "/shop/cart/update_json", "/shop/cart/resume/<int:order_id>/<string:access_token>",
-        "/shop/cart/unsubscribe/<int:partner_id>/<string:token>", "/shop/terms/accept",
-        "/shop/payment/transaction/", "/shop/payment/validate", "/shop/payment/token",
-        "/payment/soon_demo/pay", "/payment/soon_demo/feedback", "/my/orders/<int:order_id>/return",
-        "/my/returns", "/my/returns/<int:request_id>", "/my/orders/<int:order>", "/shop/address",
+        "/shop/cart",
+        "/shop/cart/update_json",
+        "/shop/cart/resume/<int:order_id>/<string:access_token>",
+        "/shop/cart/unsubscribe/<int:partner_id>/<string:token>",
+        "/shop/terms/accept",
+        "/shop/payment/transaction/",
+        "/shop/payment/validate",
+        "/shop/payment/token",
+        "/payment/soon_demo/pay",
+        "/payment/soon_demo/feedback",
+        "/my/orders/<int:order_id>/return",
+        "/my/returns",
+        "/my/returns/<int:request_id>",
+        "/my/orders/<int:order>",
+        "/shop/address",
     )
 
     def setUp(self):
@@ -277,36 +374,53 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
         self.other_order = self._paid_order(self.stranger.partner_id, [(self.product_b, 1, 80.0)], deliver=True)
         Request = env["return.request"]
         self.own_return = Request._portal_submit(
-            self.own_order, self._form(self.own_order, [(self.product_a, 1, self.reason_changed, "own")]))
+            self.own_order, self._form(self.own_order, [(self.product_a, 1, self.reason_changed, "own")])
+        )
         self.other_return = Request._portal_submit(
-            self.other_order, self._form(self.other_order, [(self.product_b, 1, self.reason_changed, "other")]))
-        self.other_token = env["payment.token"].create({
-            "name": "Stranger's card", "partner_id": self.stranger.partner_id.id, "acquirer_id": self.demo.id,
-            "acquirer_ref": "tok_stranger"})
-        self.hidden_acquirer = env["payment.acquirer"].create({
-            "name": "Unpublished (guard test)", "provider": "manual", "company_id": self.company.id})
+            self.other_order, self._form(self.other_order, [(self.product_b, 1, self.reason_changed, "other")])
+        )
+        self.other_token = env["payment.token"].create(
+            {
+                "name": "Stranger's card",
+                "partner_id": self.stranger.partner_id.id,
+                "acquirer_id": self.demo.id,
+                "acquirer_ref": "tok_stranger",
+            }
+        )
+        self.hidden_acquirer = env["payment.acquirer"].create(
+            {"name": "Unpublished (guard test)", "provider": "manual", "company_id": self.company.id}
+        )
         self.hidden_product = env["product.product"].create({"name": "Unpublished (guard test)"})
-        self.carts = {"anonymous": self._cart(env.ref("base.public_partner")),
-                      "portal": self._cart(self.customer.partner_id)}
+        self.carts = {
+            "anonymous": self._cart(env.ref("base.public_partner")),
+            "portal": self._cart(self.customer.partner_id),
+        }
         self.demo_tx = env["payment.transaction"]._check_or_create_sale_tx(self.carts["portal"], self.demo)
         self.other_ids = {
-            "order": self.other_order.id, "tx": self._payment(self.other_order).id,
-            "partner": self.stranger.partner_id.id, "return": self.other_return.id,
-            "payment_token": self.other_token.id, "order_line": self.other_order.order_line[0].id,
-            "acquirer": self.hidden_acquirer.id, "product": self.hidden_product.id,
+            "order": self.other_order.id,
+            "tx": self._payment(self.other_order).id,
+            "partner": self.stranger.partner_id.id,
+            "return": self.other_return.id,
+            "payment_token": self.other_token.id,
+            "order_line": self.other_order.order_line[0].id,
+            "acquirer": self.hidden_acquirer.id,
+            "product": self.hidden_product.id,
         }
         self.logs = CapturedLogs()
         logging.getLogger().addHandler(self.logs)
         self.addCleanup(logging.getLogger().removeHandler, self.logs)
 
     def _cart(self, partner):
-        return self.env["sale.order"].create({
-            "partner_id": partner.id, "website_order": True,
-            "pricelist_id": self.env.ref("website.default_website").get_current_pricelist().id
-            or self.env.ref("product.list0").id,
-            "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
-            "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1, "price_unit": 50.0})],
-        })
+        return self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "website_order": True,
+                "pricelist_id": self.env.ref("website.default_website").get_current_pricelist().id
+                or self.env.ref("product.list0").id,
+                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+                "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1, "price_unit": 50.0})],
+            }
+        )
 
     # ------------------------------------------------------------ the cases
     def _base(self, route, user):
@@ -314,12 +428,21 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
         form of ``**kw`` routes, so that each malformed value reaches the code."""
         cart = self.carts[user]
         converters = {
-            "order_id": self.own_order.id, "order": self.own_order.id, "so_id": cart.id,
-            "partner_id": self.customer.partner_id.id, "request_id": self.own_return.id, "page": 1,
-            "access_token": "not-the-token", "token": "not-the-token",
+            "order_id": self.own_order.id,
+            "order": self.own_order.id,
+            "so_id": cart.id,
+            "partner_id": self.customer.partner_id.id,
+            "request_id": self.own_return.id,
+            "page": 1,
+            "access_token": "not-the-token",
+            "token": "not-the-token",
         }
-        required = {"acquirer_id": self.transfer.id, "product_id": self.product_a.id,
-                    "date_from": "2020-01-01", "date_to": "2020-12-31"}
+        required = {
+            "acquirer_id": self.transfer.id,
+            "product_id": self.product_a.id,
+            "date_from": "2020-01-01",
+            "date_to": "2020-12-31",
+        }
         params = {name: required[name] for name, is_required in route.params.items() if is_required}
         form = self.KNOWN_FORMS.get(route.endpoint)
         if form:
@@ -331,14 +454,26 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
 
     def _return_form(self, user):
         line = self.own_order.order_line[0]
-        return {"method": "dropoff", "qty-%d" % line.id: "1", "reason-%d" % line.id: str(self.reason_changed.id),
-                "comment-%d" % line.id: "guard"}
+        return {
+            "method": "dropoff",
+            "qty-%d" % line.id: "1",
+            "reason-%d" % line.id: str(self.reason_changed.id),
+            "comment-%d" % line.id: "guard",
+        }
 
     def _address_form(self, user):
         partner = self.customer.partner_id if user == "portal" else self.env["res.partner"]
-        return {"submitted": "1", "partner_id": str(partner.id or -1), "name": "Guard Customer",
-                "email": "guard@example.com", "phone": "+84 91 234 56 78", "street": "1 Le Loi",
-                "city": "Ho Chi Minh", "zip": "70000", "country_id": str(self.env.ref("base.vn").id)}
+        return {
+            "submitted": "1",
+            "partner_id": str(partner.id or -1),
+            "name": "Guard Customer",
+            "email": "guard@example.com",
+            "phone": "+84 91 234 56 78",
+            "street": "1 Le Loi",
+            "city": "Ho Chi Minh",
+            "zip": "70000",
+            "country_id": str(self.env.ref("base.vn").id),
+        }
 
     #: endpoint name -> its form (routes reading ``**kw``/``**post``)
     KNOWN_FORMS = {
@@ -374,14 +509,19 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
         if base:
             cases.append(Case("base values", http_method, converters, base, None, False))
         for arg, kind in route.converters.items():
-            values = self._sample(["é", "-1", "0", str(INT4_MAX), str(INT4_MAX + 1), str(2 ** 63)] if kind == "int"
-                                  else NON_ASCII + ["x" * 3000, "%00", "..", "a b"], user)
+            values = self._sample(
+                ["é", "-1", "0", str(INT4_MAX), str(INT4_MAX + 1), str(2**63)]
+                if kind == "int"
+                else NON_ASCII + ["x" * 3000, "%00", "..", "a b"],
+                user,
+            )
             record = (param_kind(arg) or "").partition(":")[2]
             if kind == "int" and record in self.other_ids:
                 values.append(str(self.other_ids[record]))
             for value in values:
-                cases.append(Case("<%s>=%r" % (arg, value[:20]), http_method, dict(converters, **{arg: value}),
-                                  base, None, True))
+                cases.append(
+                    Case("<%s>=%r" % (arg, value[:20]), http_method, dict(converters, **{arg: value}), base, None, True)
+                )
         if not route.primary:
             # another URL of an endpoint already tried with every parameter
             return cases
@@ -392,19 +532,42 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
                 self.unknown.append("%s: parameter %r has no kind in PARAM_KINDS" % (route.path, key))
                 continue
             for value in self._bad_values(kind, json_route, user):
-                cases.append(Case("%s=%r" % (key, value if not isinstance(value, str) else value[:20]),
-                                  http_method, converters, dict(base, **{key: value}), None, True))
+                cases.append(
+                    Case(
+                        "%s=%r" % (key, value if not isinstance(value, str) else value[:20]),
+                        http_method,
+                        converters,
+                        dict(base, **{key: value}),
+                        None,
+                        True,
+                    )
+                )
             if key in base and kind != "free":
-                cases.append(Case("%s missing" % key, http_method, converters,
-                                  {k: v for k, v in base.items() if k != key}, None, False))
+                cases.append(
+                    Case(
+                        "%s missing" % key,
+                        http_method,
+                        converters,
+                        {k: v for k, v in base.items() if k != key},
+                        None,
+                        False,
+                    )
+                )
         if json_route:
             cases.append(Case("params as a JSON list", "POST", converters, None, [1, "é"], True))
             cases.append(Case("params as a JSON string", "POST", converters, None, "é", True))
-        elif http_method == "GET" and (route.methods is None or "POST" in route.methods) and keys \
-                and route.why.startswith("defined"):
+        elif (
+            http_method == "GET"
+            and (route.methods is None or "POST" in route.methods)
+            and keys
+            and route.why.startswith("defined")
+        ):
             # the same values posted as a form (CSRF token included)
-            bad = {key: (self._bad_values(param_kind(key), False, user) or [base.get(key, "")])[0]
-                   for key in keys if param_kind(key)}
+            bad = {
+                key: (self._bad_values(param_kind(key), False, user) or [base.get(key, "")])[0]
+                for key in keys
+                if param_kind(key)
+            }
             cases.append(Case("form post of %s" % sorted(bad), "POST", converters, dict(base, **bad), None, True))
         return cases
 
@@ -412,6 +575,7 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
     def _url(self, route, converters):
         def value(match):
             return quote(str(converters[match.group(1)]), safe="")
+
         return re.sub(r"<[^<>]*?(\w+)>", value, route.path)
 
     def _send(self, route, case):
@@ -419,8 +583,13 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
         if route.type == "json":
             params = case.raw_json if case.raw_json is not None else case.params
             body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
-            return self.opener.post(url, data=body.encode(), headers={"Content-Type": "application/json"},
-                                    timeout=120, allow_redirects=False)
+            return self.opener.post(
+                url,
+                data=body.encode(),
+                headers={"Content-Type": "application/json"},
+                timeout=120,
+                allow_redirects=False,
+            )
         params = {key: str(value) for key, value in case.params.items()}
         if case.http_method == "POST":
             if route.csrf:
@@ -434,8 +603,9 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
         cr = self.http_cr
         state = {}
         for table in WATCHED_TABLES:
-            cr.execute("SELECT count(*), md5(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id)) FROM %s"
-                       % table)
+            cr.execute(
+                "SELECT count(*), md5(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id)) FROM %s" % table
+            )
             state[table] = cr.fetchone()
         return state
 
@@ -511,10 +681,16 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
                     counts["requests"] += 1
                     problems = self._check(route, case)
                     if problems and not self._allowed(route, case, user):
-                        failures.append("%s [%s] %s %s: %s" % (
-                            route.path, user, case.http_method, case.name, "; ".join(problems)))
+                        failures.append(
+                            "%s [%s] %s %s: %s" % (route.path, user, case.http_method, case.name, "; ".join(problems))
+                        )
         report = "%d routes, %d requests in %.0f s\n%s" % (
-            len(routes), counts["requests"], time.time() - started, found)
+            len(routes),
+            counts["requests"],
+            time.time() - started,
+            found,
+        )
         problems = sorted(set(self.unknown)) + failures
-        self.assertFalse(problems, "%d malformed requests failed:\n%s\n\n%s" % (
-            len(failures), "\n".join(problems), report))
+        self.assertFalse(
+            problems, "%d malformed requests failed:\n%s\n\n%s" % (len(failures), "\n".join(problems), report)
+        )

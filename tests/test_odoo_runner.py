@@ -13,6 +13,7 @@ another test module would run twice; an at-install test would run with
 ``payment_transaction.operation``) already exist.  See docs/runtime.md,
 "The add-ons' tests under Odoo's runner".
 """
+
 import os
 import unittest
 
@@ -37,12 +38,18 @@ def _odoo_tests(addon):
 
 @pytest.mark.parametrize("addon", ADDONS)
 def test_every_test_file_is_imported_for_odoos_runner(addon):
-    on_disk = {name[:-3] for name in os.listdir(os.path.join(ROOT, addon, "tests"))
-               if name.startswith("test_") and name.endswith(".py")}
+    on_disk = {
+        name[:-3]
+        for name in os.listdir(os.path.join(ROOT, addon, "tests"))
+        if name.startswith("test_") and name.endswith(".py")
+    }
     imported = {mod.__name__.rsplit(".", 1)[1] for mod in odoo_module.get_test_modules(addon)}
     assert on_disk, addon
     assert imported == on_disk, "add to %s/tests/__init__.py: %s; not a file: %s" % (
-        addon, sorted(on_disk - imported), sorted(imported - on_disk))
+        addon,
+        sorted(on_disk - imported),
+        sorted(imported - on_disk),
+    )
 
 
 @pytest.mark.parametrize("addon", ADDONS)

@@ -1,4 +1,5 @@
 """The fidelity gate's log parser counts what Odoo 11's test runner reports."""
+
 import unittest
 
 from soon_testing import fidelity
@@ -44,18 +45,15 @@ YAML = {"stock": {"test/stock_users.yml", "test/packing.yml"}}
 
 
 class TestFidelityParser(unittest.TestCase):
-
     def setUp(self):
         self.result = fidelity.parse_log(LOG.splitlines(True), YAML)
         self.modules = self.result["modules"]
 
     def test_counts_per_module(self):
         account = self.modules["account"]
-        self.assertEqual((account["run"], account["failures"], account["errors"], account["skipped"]),
-                         (1, 0, 0, 0))
+        self.assertEqual((account["run"], account["failures"], account["errors"], account["skipped"]), (1, 0, 0, 0))
         website = self.modules["website"]
-        self.assertEqual((website["run"], website["failures"], website["errors"], website["skipped"]),
-                         (3, 1, 0, 2))
+        self.assertEqual((website["run"], website["failures"], website["errors"], website["skipped"]), (3, 1, 0, 2))
         self.assertEqual(website["browser_skips"], 1)
         self.assertEqual(website["skips"], ["PhantomJS not found", "can't test that"])
 
@@ -64,7 +62,7 @@ class TestFidelityParser(unittest.TestCase):
         self.assertEqual((counts["run"], counts["skipped"], counts["failures"]), (2, 1, 0))
 
     def test_failure_text(self):
-        problem, = self.modules["website"]["problems"]
+        (problem,) = self.modules["website"]["problems"]
         self.assertEqual(problem["kind"], "FAIL")
         self.assertEqual(problem["test"], "odoo.addons.website.tests.test_ui.TestUi.test_admin_tour")
         self.assertEqual(problem["text"][-1], "AssertionError: Timeout waiting for ready condition")
@@ -77,7 +75,7 @@ class TestFidelityParser(unittest.TestCase):
 
     def test_log_errors_outside_tests(self):
         self.assertTrue(self.result["finished"])
-        error, = self.result["log_errors"]
+        (error,) = self.result["log_errors"]
         self.assertEqual(error["logger"], "werkzeug")
         self.assertEqual(error["module"], "website")  # raised while website's tests ran
         self.assertIn("ImportError: boom", error["text"])

@@ -1,4 +1,5 @@
 """Each runtime fix, exercised through the real Odoo code path it repairs."""
+
 import base64
 import collections
 import collections.abc
@@ -20,11 +21,11 @@ from soon_runtime import fixes_stdlib
 
 
 class TestRuntimeFixes(TransactionCase):
-
     def test_every_fix_applied(self):
         """A loaded Odoo registry has gone through every registered fix."""
         # the web controllers and QWeb modules are imported by the registry load
         import odoo.addons.web.controllers.main  # noqa: F401
+
         names = {fix.name for fix in soon_runtime.FIXES}
         self.assertGreaterEqual(len(names), 12)
         self.assertEqual(names - soon_runtime.applied(), set())
@@ -40,15 +41,16 @@ class TestRuntimeFixes(TransactionCase):
     def test_getargspec_like_python36(self):
         def f(self, a, b=1, *args, **kw):
             pass
+
         spec = inspect.getargspec(f)
         self.assertEqual(spec.args, ["self", "a", "b"])
         self.assertEqual((spec.varargs, spec.keywords, spec.defaults), ("args", "kw", (1,)))
         self.assertEqual(inspect.formatargspec(*spec), "(self, a, b=1, *args, **kw)")
-        self.assertEqual(fixes_stdlib._formatargspec(["x"], None, None, None, ["k"], {"k": 2}),
-                         "(x, *, k=2)")
+        self.assertEqual(fixes_stdlib._formatargspec(["x"], None, None, None, ["k"], {"k": 2}), "(x, *, k=2)")
 
         def annotated(a: int):
             pass
+
         with self.assertRaises(ValueError):
             inspect.getargspec(annotated)
 
@@ -78,8 +80,9 @@ class TestRuntimeFixes(TransactionCase):
             '<t t-foreach="items" t-as="item"><i t-esc="item"/></t>'
             '<b t-esc="max(items, key=lambda x: -x)"/>'
             '<t t-set="total" t-value="sum(items)"/><u t-esc="total"/>'
-            '<a t-att-href="\'/x/%s\' % value" t-att-class="value and \'on\' or None">link</a>'
-            '</t>')
+            "<a t-att-href=\"'/x/%s' % value\" t-att-class=\"value and 'on' or None\">link</a>"
+            "</t>"
+        )
         html = self.env["ir.qweb"].render(template, {"value": None, "items": [1, 3, 2]}).decode()
         self.assertIn("<span>none</span>", html)
         self.assertIn("<i>1</i><i>3</i><i>2</i>", html)
@@ -97,7 +100,8 @@ class TestRuntimeFixes(TransactionCase):
             "    name: SoOn YAML partner\n"
             "-\n"
             "  !python {model: res.partner, id: soon_yaml_partner}: |\n"
-            "    assert self.browse(ref('soon_yaml_partner')).name == 'SoOn YAML partner'\n")
+            "    assert self.browse(ref('soon_yaml_partner')).name == 'SoOn YAML partner'\n"
+        )
         source.seek(0)
         odoo.tools.convert_yaml_import(self.env.cr, "base", source, "test", mode="init")
         self.assertEqual(self.env.ref("base.soon_yaml_partner").name, "SoOn YAML partner")
@@ -126,9 +130,11 @@ class TestRuntimeFixes(TransactionCase):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "soon_probe_tests.py")
             with open(path, "w") as fp:
-                fp.write("import unittest\nRAN = None\n"
-                         "class Probe(unittest.TestCase):\n"
-                         "    def test_probe(self):\n        RAN.append('probe')\n")
+                fp.write(
+                    "import unittest\nRAN = None\n"
+                    "class Probe(unittest.TestCase):\n"
+                    "    def test_probe(self):\n        RAN.append('probe')\n"
+                )
             spec = importlib.util.spec_from_file_location("soon_probe_tests", path)
             probe_tests = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(probe_tests)
@@ -148,13 +154,13 @@ class TestRuntimeFixes(TransactionCase):
         import subprocess
         import sys
 
-        code = ("import odoo; from odoo.tools import config; config.parse_config([]); "
-                "print(config['addons_path'])")
+        code = "import odoo; from odoo.tools import config; config.parse_config([]); print(config['addons_path'])"
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
         def addons_path(**env):
-            out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **env),
-                                 capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-c", code], env=dict(os.environ, **env), capture_output=True, text=True, check=True
+            ).stdout
             return [os.path.abspath(p) for p in out.strip().splitlines()[-1].split(",")]
 
         self.assertIn(root, addons_path(SOON_PROJECT_ADDONS="1"))
@@ -172,15 +178,16 @@ class TestRuntimeFixes(TransactionCase):
         with tempfile.TemporaryDirectory() as folder:
             self.assertIsNone(fixes_odoo.patched_wkhtmltopdf(folder))
             packed = os.path.join(folder, fixes_odoo.WKHTMLTOPDF_PACK)
-            for version, used in (("wkhtmltopdf 0.12.3 (with patched qt)", True),
-                                  ("wkhtmltopdf 0.12.6", False)):
+            for version, used in (("wkhtmltopdf 0.12.3 (with patched qt)", True), ("wkhtmltopdf 0.12.6", False)):
                 with open(packed, "w") as fp:
                     fp.write("#!/bin/sh\necho '%s'\n" % version)
                 os.chmod(packed, 0o755)
                 self.assertEqual(fixes_odoo.patched_wkhtmltopdf(folder), packed)
-                report = types.SimpleNamespace(_get_wkhtmltopdf_bin=lambda: "/usr/bin/wkhtmltopdf",
-                                               wkhtmltopdf_state="install",
-                                               _logger=logging.getLogger("soon_runtime.test"))
+                report = types.SimpleNamespace(
+                    _get_wkhtmltopdf_bin=lambda: "/usr/bin/wkhtmltopdf",
+                    wkhtmltopdf_state="install",
+                    _logger=logging.getLogger("soon_runtime.test"),
+                )
                 with mock.patch.object(fixes_odoo, "patched_wkhtmltopdf", return_value=packed):
                     fixes_odoo.wkhtmltopdf_patched_qt(report)
                 self.assertEqual(report._get_wkhtmltopdf_bin(), packed if used else "/usr/bin/wkhtmltopdf")
@@ -193,7 +200,8 @@ class TestRuntimeFixes(TransactionCase):
             '<t t-name="soon_runtime_builtins">'
             '<i t-foreach="[items[x:x+2] for x in xrange(0, len(items), 2)]" t-as="pair" t-esc="len(pair)"/>'
             '<b t-esc="unicode(reduce(lambda a, b: a + b, items))"/>'
-            '</t>')
+            "</t>"
+        )
         html = self.env["ir.qweb"].render(template, {"items": [1, 2, 3]}).decode()
         self.assertIn("<i>2</i><i>1</i>", html)
         self.assertIn("<b>6</b>", html)
@@ -206,7 +214,6 @@ class TestRuntimeFixes(TransactionCase):
 
 
 class TestPreforkLimits(unittest.TestCase):
-
     def test_worker_sets_its_limits(self):
         """rlimit_integers: a prefork worker's limit check runs (in a child process,
         since it lowers the process's own CPU and memory limits)."""
@@ -218,7 +225,8 @@ class TestPreforkLimits(unittest.TestCase):
             "worker.request_count, worker.request_max = 0, 10\n"
             "worker.process_limit()\n"
             "import resource\n"
-            "print('CPU', resource.getrlimit(resource.RLIMIT_CPU)[0])\n")
+            "print('CPU', resource.getrlimit(resource.RLIMIT_CPU)[0])\n"
+        )
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 0, result.stderr[-2000:])
         self.assertRegex(result.stdout, r"CPU \d+")

@@ -1,4 +1,5 @@
 """The runtime fixes seen from HTTP: back office templates, compiled CSS, Chromium tours."""
+
 import os
 import re
 import tempfile
@@ -14,7 +15,6 @@ from soon_testing.common import browser, login
 @common.at_install(False)
 @common.post_install(True)
 class TestRuntimeHttp(common.HttpCase):
-
     def setUp(self):
         super().setUp()
         # the failures these tests provoke on purpose leave their artifacts in a
@@ -35,15 +35,18 @@ class TestRuntimeHttp(common.HttpCase):
     def test_json_rpc_params_must_be_an_object(self):
         """json_request_params_object fix: params that are not an object are a 400, not a 500."""
         base = "http://%s:%s" % (common.HOST, common.PORT)
-        for body in ({"jsonrpc": "2.0", "method": "call", "params": [1, 2]},
-                     {"jsonrpc": "2.0", "method": "call", "params": "abc"},
-                     [1, 2]):
+        for body in (
+            {"jsonrpc": "2.0", "method": "call", "params": [1, 2]},
+            {"jsonrpc": "2.0", "method": "call", "params": "abc"},
+            [1, 2],
+        ):
             with self.subTest(body=body):
                 response = self.opener.post(base + "/shop/cart/update_json", json=body, timeout=60)
                 self.assertEqual(response.status_code, 400)
         # an object still reaches the route
-        response = self.opener.post(base + "/web/webclient/version_info", timeout=60,
-                                    json={"jsonrpc": "2.0", "method": "call", "params": {}})
+        response = self.opener.post(
+            base + "/web/webclient/version_info", timeout=60, json={"jsonrpc": "2.0", "method": "call", "params": {}}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn("server_version", response.json()["result"])
 
@@ -88,33 +91,46 @@ class TestRuntimeHttp(common.HttpCase):
     def test_chromium_error_quotes_preceding_console(self):
         """A bare 'error' verdict (QUnit's) is reported with the console lines before it."""
         with self.assertRaises(AssertionError) as caught:
-            self.phantom_js("/web/login", "console.log('QUnit test failed: probe 42'); console.log('error')",
-                            "true", timeout=20)
+            self.phantom_js(
+                "/web/login", "console.log('QUnit test failed: probe 42'); console.log('error')", "true", timeout=20
+            )
         self.assertIn("QUnit test failed: probe 42", str(caught.exception))
 
     def test_chromium_viewport_like_phantomjs(self):
         """The page is 1366x768 CSS pixels, PhantomJS's viewport in phantomtest.js."""
-        self.phantom_js("/web/login", """
+        self.phantom_js(
+            "/web/login",
+            """
             var size = [window.innerWidth, window.innerHeight, window.devicePixelRatio].join('x');
             console.log(size === '1366x768x1' ? 'ok' : 'error viewport ' + size);
-        """, "document.readyState === 'complete'", timeout=30)
+        """,
+            "document.readyState === 'complete'",
+            timeout=30,
+        )
 
     def test_chromium_page_has_focus(self):
         """Focus emulation: element.focus() fires focus events as in PhantomJS
         (autofocused datepickers of the QUnit suite open)."""
-        self.phantom_js("/web/login", """
+        self.phantom_js(
+            "/web/login",
+            """
             var input = document.querySelector('input[name=login]'), seen = [];
             input.blur();
             input.addEventListener('focus', function () { seen.push('focus'); });
             input.addEventListener('focusin', function () { seen.push('focusin'); });
             input.focus();
             console.log(document.hasFocus() && seen.join() === 'focus,focusin' ? 'ok' : 'error focus events: ' + seen);
-        """, "document.readyState === 'complete'", timeout=30)
+        """,
+            "document.readyState === 'complete'",
+            timeout=30,
+        )
 
     def test_chromium_dom_node_inserted(self):
         """DOMNodeInserted (removed from Chromium 127) is dispatched again,
         synchronously and bubbling, for the insertion paths jQuery uses."""
-        self.phantom_js("/web/login", """
+        self.phantom_js(
+            "/web/login",
+            """
             var root = document.createElement('div'), seen = [];
             document.body.appendChild(root);
             root.addEventListener('DOMNodeInserted', function (ev) { seen.push(ev.target.nodeName); });
@@ -129,7 +145,10 @@ class TestRuntimeHttp(common.HttpCase):
             $(root).prepend('<em/>');                                // jQuery
             var expected = 'DIV,B,I,U,P,S,EM';
             console.log(seen.join() === expected ? 'ok' : 'error DOMNodeInserted seen: ' + seen);
-        """, "window.$ && document.readyState === 'complete'", timeout=30)
+        """,
+            "window.$ && document.readyState === 'complete'",
+            timeout=30,
+        )
 
     def _assert_artifacts(self, message, url_part, console_line, html_part):
         found = re.search(r"\[browser artifacts: (.+?)\]", message)
@@ -156,12 +175,19 @@ class TestRuntimeHttp(common.HttpCase):
                     page.evaluate("console.log('probe console line 1')")
                     page.wait_for_selector(".no-such-element-anywhere", timeout=1500)
             self._assert_artifacts(str(caught.exception), "/web/login", "probe console line 1", 'name="login"')
-            self.assertTrue(os.path.realpath(re.search(r"artifacts: (.+?)\]", str(caught.exception)).group(1))
-                            .startswith(os.path.realpath(tmp)))
+            self.assertTrue(
+                os.path.realpath(re.search(r"artifacts: (.+?)\]", str(caught.exception)).group(1)).startswith(
+                    os.path.realpath(tmp)
+                )
+            )
 
             with self.assertRaises(AssertionError) as caught:
-                self.phantom_js("/web/login", "console.log('probe console line 2'); console.log('error', 'boom')",
-                                "true", timeout=20)
+                self.phantom_js(
+                    "/web/login",
+                    "console.log('probe console line 2'); console.log('error', 'boom')",
+                    "true",
+                    timeout=20,
+                )
             self._assert_artifacts(str(caught.exception), "/web/login", "probe console line 2", 'name="login"')
 
     def test_login_lands_on_the_page_when_the_server_is_slow(self):

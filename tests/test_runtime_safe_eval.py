@@ -5,6 +5,7 @@ the XML files (data, views, QWeb templates) of the modules installed in the
 test database.  Odoo 11 loaded these files on Python 3.5/3.6, so each of them
 was accepted there and must be accepted here.
 """
+
 import ast
 import importlib
 import os
@@ -42,7 +43,6 @@ def _parses(expr):
 
 
 class TestSafeEval(TransactionCase):
-
     def test_accepts_every_expression_of_installed_modules(self):
         modules = self.env["ir.module.module"].search([("state", "=", "installed")]).mapped("name")
         seen, refused = set(), []
@@ -91,7 +91,8 @@ class TestSafeEval(TransactionCase):
             "assert result\n"
             "result.extend(x for x in (7, 8) if x is not None)\n"
             "result.append(dict(a=1, **{'b': 2}))\n"
-            "result.append(f'{len(result)}-done')\n")
+            "result.append(f'{len(result)}-done')\n"
+        )
         safe_eval(code, ctx, mode="exec", nocopy=True)
         self.assertEqual(ctx["result"], [3, 1, "caught", 7, 8, {"a": 1, "b": 2}, "6-done"])
 
@@ -115,11 +116,22 @@ class TestSafeEval(TransactionCase):
 
     def test_expr_tier_has_no_calls(self):
         from opcode import opmap
+
         for name in ("PRECALL", "CALL", "LOAD_METHOD", "PUSH_NULL", "LOAD_ATTR", "LOAD_NAME"):
             self.assertNotIn(opmap[name], _EXPR_OPCODES, name)
             self.assertNotIn(opmap[name], _CONST_OPCODES, name)
-        for name in ("MAKE_CELL", "LOAD_CLOSURE", "LOAD_DEREF", "STORE_DEREF", "COPY_FREE_VARS",
-                     "BEFORE_WITH", "DELETE_SUBSCR", "PRINT_EXPR", "STORE_ATTR", "IMPORT_NAME"):
+        for name in (
+            "MAKE_CELL",
+            "LOAD_CLOSURE",
+            "LOAD_DEREF",
+            "STORE_DEREF",
+            "COPY_FREE_VARS",
+            "BEFORE_WITH",
+            "DELETE_SUBSCR",
+            "PRINT_EXPR",
+            "STORE_ATTR",
+            "IMPORT_NAME",
+        ):
             self.assertNotIn(opmap[name], _SAFE_OPCODES, name)
 
 
@@ -138,11 +150,13 @@ class TestSafeEvalEscapes(TransactionCase):
 
     def _context(self):
         from odoo.models import BaseModel
+
         # fn: any function of odoo.models (its globals hold ``config``)
         return {"fn": BaseModel.browse, "records": self.env["res.partner"].browse()}
 
     def test_format_cannot_read_the_master_password(self):
         from odoo.tools import config
+
         for label, expr in _FORMAT_ESCAPES.items():
             with self.subTest(label):
                 try:
@@ -177,10 +191,13 @@ class TestSafeEvalEscapes(TransactionCase):
 
     def test_qweb_refuses_format(self):
         """QWeb compiles t-esc with safe_eval's check: format is refused there too."""
-        view = self.env["ir.ui.view"].create({
-            "name": "soon format escape", "type": "qweb",
-            "arch": "<t t-name='soon_format_escape'><t t-esc=\"'{0}'.format(1)\"/></t>",
-        })
+        view = self.env["ir.ui.view"].create(
+            {
+                "name": "soon format escape",
+                "type": "qweb",
+                "arch": "<t t-name='soon_format_escape'><t t-esc=\"'{0}'.format(1)\"/></t>",
+            }
+        )
         with self.assertRaises(Exception) as caught:
             self.env["ir.qweb"].render(view.id, {})
         self.assertIn("format", str(caught.exception))
@@ -192,14 +209,14 @@ class TestMailTemplateSandbox(TransactionCase):
     ESCAPES = {
         "str.format": "${str.format('{0.__globals__[tools].config.options[admin_passwd]}', format_date)}",
         "str.format_map": "${str.format_map('{x.__globals__[tools].config.options[admin_passwd]}', "
-                          "{'x': format_date})}",
+        "{'x': format_date})}",
         "format passed to map": "${map('{0.__globals__[tools].config.options[admin_passwd]}'.format, "
-                                "[format_date])|join}",
+        "[format_date])|join}",
         "format through attr": "${('{0.__globals__[tools]}'|attr('format'))(format_date)}",
         "attr filter passed to map": "${map('{0.__globals__[tools].config.options[admin_passwd]}'|attr('format'), "
-                                     "[format_date])|join}",
+        "[format_date])|join}",
         "str|attr passed to map": "${map(str|attr('format'), ['{0.__globals__[tools].config.options[admin_passwd]}'], "
-                                  "[format_date])|join}",
+        "[format_date])|join}",
         "bound format": "${'{0.__class__.__mro__}'.format(user)}",
         "bound format_map": "${'{x.__globals__}'.format_map({'x': format_date})}",
     }
@@ -215,6 +232,7 @@ class TestMailTemplateSandbox(TransactionCase):
     def test_format_cannot_leave_the_sandbox(self):
         from odoo.exceptions import UserError
         from odoo.tools import config
+
         for safe in (False, True):
             for label, text in self.ESCAPES.items():
                 with self.subTest(label, safe=safe):
@@ -227,6 +245,8 @@ class TestMailTemplateSandbox(TransactionCase):
                     self.assertNotIn("__name__", rendered)
 
     def test_harmless_formatting_renders(self):
-        text = ("${'{0} {1:.2f}'.format(object.name, 2.5)}|${str.format('{x}', x=3)}|"
-                "${'{x}'.format_map({'x': 4})}|${map('<{}>'.format, ['a'])|join}")
+        text = (
+            "${'{0} {1:.2f}'.format(object.name, 2.5)}|${str.format('{x}', x=3)}|"
+            "${'{x}'.format_map({'x': 4})}|${map('<{}>'.format, ['a'])|join}"
+        )
         self.assertEqual(self._render(text, safe=True), "Sandbox Tester 2.50|3|4|<a>")

@@ -4,6 +4,7 @@ Odoo's defaults listen on every interface with the master password ``admin``
 and the database manager open.  The configuration scripts/shop writes is read
 here with Odoo's own loader, then a real Odoo server is started with it.
 """
+
 import json
 import os
 import socket
@@ -29,8 +30,14 @@ def _write_config(state_dir, host=None):
     env.pop("SOON_SHOP_HOST", None)
     if host is not None:
         env["SOON_SHOP_HOST"] = host
-    out = subprocess.run([sys.executable, "-m", "soon_runtime.shop", state_dir], env=env, check=True,
-                         capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "soon_runtime.shop", state_dir],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     return out.strip()
 
 
@@ -60,7 +67,6 @@ def _listening_addresses(port):
 
 
 class TestShopConfig(TransactionCase):
-
     def setUp(self):
         super().setUp()
         self.tmp = tempfile.TemporaryDirectory(prefix="soon-shop-")
@@ -115,10 +121,26 @@ class TestShopConfig(TransactionCase):
         log = open(os.path.join(self.state, "server.log"), "w+b")
         self.addCleanup(log.close)
         server = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "soon-odoo"), "-c", path,
-             "--data-dir", os.path.join(self.state, "data"), "-d", db, "--db-filter", "^%s$" % db,
-             "--http-port", str(port), "--max-cron-threads", "0", "--log-level", "warn"],
-            stdout=subprocess.DEVNULL, stderr=log)
+            [
+                os.path.join(os.path.dirname(sys.executable), "soon-odoo"),
+                "-c",
+                path,
+                "--data-dir",
+                os.path.join(self.state, "data"),
+                "-d",
+                db,
+                "--db-filter",
+                "^%s$" % db,
+                "--http-port",
+                str(port),
+                "--max-cron-threads",
+                "0",
+                "--log-level",
+                "warn",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
         self.addCleanup(server.wait, 30)
         self.addCleanup(server.terminate)
         deadline = time.time() + 120
@@ -132,10 +154,17 @@ class TestShopConfig(TransactionCase):
         self.assertEqual(_listening_addresses(port), {"0100007F"})
 
         def rpc(service, method, *args):
-            body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
-                               "params": {"service": service, "method": method, "args": list(args)}})
-            request = urllib.request.Request("http://127.0.0.1:%d/jsonrpc" % port, body.encode(),
-                                             {"Content-Type": "application/json"})
+            body = json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {"service": service, "method": method, "args": list(args)},
+                }
+            )
+            request = urllib.request.Request(
+                "http://127.0.0.1:%d/jsonrpc" % port, body.encode(), {"Content-Type": "application/json"}
+            )
             with urllib.request.urlopen(request, timeout=120) as response:
                 return json.loads(response.read().decode())
 

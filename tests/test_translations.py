@@ -6,6 +6,7 @@ Translations ‣ Export Translation does (models, views, templates, data, Python
 add-on's ``i18n/vi.po`` (read with Odoo's own PO reader). A new or changed
 string without one fails here, naming it.
 """
+
 from odoo.modules import get_module_resource
 from odoo.tests import common
 from odoo.tools.translate import PoFile, trans_generate
@@ -21,7 +22,6 @@ def translated_msgids(path):
 @common.at_install(False)
 @common.post_install(True)
 class TestVietnameseTranslations(common.TransactionCase):
-
     def test_every_term_is_translated(self):
         # a term may be attributed to the add-on that defines the field while
         # another add-on adds to it (a selection value): any of the three files
@@ -35,8 +35,9 @@ class TestVietnameseTranslations(common.TransactionCase):
                 terms = {row[4] for row in trans_generate("vi_VN", [addon], self.cr) if row[0] == addon}
                 self.assertGreater(len(terms), 20, "%s has user-facing strings" % addon)
                 missing = sorted(terms - translated)
-                self.assertFalse(missing, "%d terms of %s without Vietnamese, e.g. %s"
-                                 % (len(missing), addon, missing[:10]))
+                self.assertFalse(
+                    missing, "%d terms of %s without Vietnamese, e.g. %s" % (len(missing), addon, missing[:10])
+                )
 
     def test_the_customer_sees_vietnamese(self):
         """The translations are loaded: labels read in Vietnamese."""

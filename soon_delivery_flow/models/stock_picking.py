@@ -48,26 +48,33 @@ class StockPicking(models.Model):
     # Fields
     # ------------------------------------------------------------------
     shipped_email_state = fields.Selection(
-        SHIPPED_EMAIL_STATES, "Shipped Email", copy=False, readonly=True,
+        SHIPPED_EMAIL_STATES,
+        "Shipped Email",
+        copy=False,
+        readonly=True,
         help="Set once when a delivery to a customer is done (To send), then by the "
-             "queue job that writes the email, so a second validation or a retry "
-             "never sends it twice.")
+        "queue job that writes the email, so a second validation or a retry "
+        "never sends it twice.",
+    )
     shipped_email_partner_id = fields.Many2one(
-        "res.partner", "Shipped Email Recipient",
+        "res.partner",
+        "Shipped Email Recipient",
         compute="_compute_shipped_email_partner_id",
-        help="The delivery address when it has an email address, otherwise the "
-             "customer who placed the order.")
+        help="The delivery address when it has an email address, otherwise the customer who placed the order.",
+    )
     label_phone = fields.Char(
-        "Phone on Label", compute="_compute_label_phone",
-        help="The recipient's phone as printed on the shipping label.")
+        "Phone on Label", compute="_compute_label_phone", help="The recipient's phone as printed on the shipping label."
+    )
     label_phone_invalid = fields.Boolean(
-        "Phone to Check", compute="_compute_label_phone_invalid", store=True,
-        help="The recipient's phone number could not be recognised for their "
-             "country; the label shows it as typed.")
-    shipped_move_ids = fields.One2many(
-        "stock.move", compute="_compute_shipped_email_moves", string="Shipped Products")
+        "Phone to Check",
+        compute="_compute_label_phone_invalid",
+        store=True,
+        help="The recipient's phone number could not be recognised for their country; the label shows it as typed.",
+    )
+    shipped_move_ids = fields.One2many("stock.move", compute="_compute_shipped_email_moves", string="Shipped Products")
     pending_move_ids = fields.One2many(
-        "stock.move", compute="_compute_shipped_email_moves", string="Products Still to Come")
+        "stock.move", compute="_compute_shipped_email_moves", string="Products Still to Come"
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -94,16 +101,23 @@ class StockPicking(models.Model):
         sender = self._label_sender()
         return (sender.country_id or self.company_id.country_id).code
 
-    @api.depends("partner_id.phone", "partner_id.mobile", "partner_id.country_id",
-                 "partner_id.commercial_partner_id.phone")
+    @api.depends(
+        "partner_id.phone", "partner_id.mobile", "partner_id.country_id", "partner_id.commercial_partner_id.phone"
+    )
     def _compute_label_phone(self):
         for picking in self:
             raw, country_code = picking._label_phone_source()
             picking.label_phone = format_phone(raw, country_code, picking._sender_country_code())[0]
 
-    @api.depends("picking_type_id", "partner_id.phone", "partner_id.mobile", "partner_id.country_id",
-                 "partner_id.commercial_partner_id.phone", "partner_id.commercial_partner_id.mobile",
-                 "partner_id.commercial_partner_id.country_id")
+    @api.depends(
+        "picking_type_id",
+        "partner_id.phone",
+        "partner_id.mobile",
+        "partner_id.country_id",
+        "partner_id.commercial_partner_id.phone",
+        "partner_id.commercial_partner_id.mobile",
+        "partner_id.commercial_partner_id.country_id",
+    )
     def _compute_label_phone_invalid(self):
         for picking in self:
             if picking.picking_type_id.code != "outgoing" or not picking.partner_id:
@@ -114,10 +128,10 @@ class StockPicking(models.Model):
 
     def _compute_shipped_email_moves(self):
         for picking in self:
-            picking.shipped_move_ids = picking.move_lines.filtered(
-                lambda m: m.state == "done" and m.quantity_done > 0)
-            picking.pending_move_ids = picking._pending_deliveries().mapped("move_lines").filtered(
-                lambda m: m.state not in ("done", "cancel"))
+            picking.shipped_move_ids = picking.move_lines.filtered(lambda m: m.state == "done" and m.quantity_done > 0)
+            picking.pending_move_ids = (
+                picking._pending_deliveries().mapped("move_lines").filtered(lambda m: m.state not in ("done", "cancel"))
+            )
 
     # ------------------------------------------------------------------
     # CRUD / standard flow hooks
@@ -137,8 +151,9 @@ class StockPicking(models.Model):
             self.invalidate_cache(["state"], self.ids)
         finished = self.filtered(lambda p: p.state in ("done", "cancel"))
         if finished:
-            raise UserError(_("%s is already done or cancelled: it cannot be validated again.")
-                            % ", ".join(finished.mapped("name")))
+            raise UserError(
+                _("%s is already done or cancelled: it cannot be validated again.") % ", ".join(finished.mapped("name"))
+            )
         res = super().action_done()
         if not self.env.context.get("soon_defer_shipped_email"):
             self._schedule_shipped_email()
@@ -151,11 +166,17 @@ class StockPicking(models.Model):
         res = super()._message_post_after_hook(message)
         if len(self) == 1 and self.carrier_id and not self.carrier_tracking_ref:
             currency = self.sale_id.currency_id or self.company_id.currency_id
-            odoo_body = _("Shipment sent to carrier %s for shipping with tracking number %s<br/>Cost: %.2f %s") % (
-                self.carrier_id.name, self.carrier_tracking_ref, self.carrier_price, currency.name)
+            # Odoo's own term, word for word, to recognise its (translated) message
+            odoo_body = _(  # pylint: disable=translation-positional-used
+                "Shipment sent to carrier %s for shipping with tracking number %s<br/>Cost: %.2f %s"
+            ) % (self.carrier_id.name, self.carrier_tracking_ref, self.carrier_price, currency.name)
             if tools.html2plaintext(message.body or "") == tools.html2plaintext(odoo_body):
-                message.sudo().write({"body": _("Shipment sent to carrier %s<br/>Cost: %.2f %s") % (
-                    self.carrier_id.name, self.carrier_price, currency.name)})
+                body = _("Shipment sent to carrier %(carrier)s<br/>Cost: %(cost).2f %(currency)s") % {
+                    "carrier": self.carrier_id.name,
+                    "cost": self.carrier_price,
+                    "currency": currency.name,
+                }
+                message.sudo().write({"body": body})
         return res
 
     # ------------------------------------------------------------------
@@ -165,9 +186,11 @@ class StockPicking(models.Model):
         """An outgoing transfer that ends at a customer location and is not a
         return (a return picking, or a re-delivery of returned goods)."""
         self.ensure_one()
-        return (self.picking_type_id.code == "outgoing"
-                and self.location_dest_id.usage == "customer"
-                and not any(move.origin_returned_move_id for move in self.move_lines))
+        return (
+            self.picking_type_id.code == "outgoing"
+            and self.location_dest_id.usage == "customer"
+            and not any(move.origin_returned_move_id for move in self.move_lines)
+        )
 
     def _pending_deliveries(self):
         """Deliveries to the same customer for the same order still to come."""
@@ -176,12 +199,15 @@ class StockPicking(models.Model):
             domain = [("group_id", "=", self.group_id.id)]
         else:
             domain = [("backorder_id", "=", self.id)]
-        others = self.search(domain + [
-            ("id", "!=", self.id),
-            ("state", "not in", ("done", "cancel")),
-            ("location_dest_id.usage", "=", "customer"),
-            ("picking_type_id.code", "=", "outgoing"),
-        ])
+        others = self.search(
+            domain
+            + [
+                ("id", "!=", self.id),
+                ("state", "not in", ("done", "cancel")),
+                ("location_dest_id.usage", "=", "customer"),
+                ("picking_type_id.code", "=", "outgoing"),
+            ]
+        )
         return others.filtered(lambda p: p._is_customer_delivery())
 
     def _delivery_address_missing(self):
@@ -218,14 +244,20 @@ class StockPicking(models.Model):
         validation costs the same with the feature on or off.
         """
         candidates = self.filtered(
-            lambda p: p.state == "done" and not p.shipped_email_state
-            and p.company_id.shipped_email_enabled and p._is_customer_delivery())
+            lambda p: (
+                p.state == "done"
+                and not p.shipped_email_state
+                and p.company_id.shipped_email_enabled
+                and p._is_customer_delivery()
+            )
+        )
         if not candidates:
             return self.browse()
         self.env.cr.execute(
             "UPDATE stock_picking SET shipped_email_state = 'to_send' "
             "WHERE id IN %s AND shipped_email_state IS NULL RETURNING id",
-            [tuple(candidates.ids)])
+            [tuple(candidates.ids)],
+        )
         claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_cache(["shipped_email_state"], claimed.ids)
         return claimed
@@ -243,7 +275,9 @@ class StockPicking(models.Model):
         while True:
             self.env.cr.execute(
                 "SELECT id FROM stock_picking WHERE shipped_email_state = 'to_send' "
-                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED", [batch_size])
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                [batch_size],
+            )
             batch = self.browse([row[0] for row in self.env.cr.fetchall()])
             if not batch:
                 break
@@ -260,16 +294,19 @@ class StockPicking(models.Model):
         address or a broken template is logged and noted on the delivery,
         never raised."""
         no_address = self.filtered(
-            lambda p: not (p.shipped_email_partner_id.email
-                           and tools.email_split(p.shipped_email_partner_id.email)))
+            lambda p: not (p.shipped_email_partner_id.email and tools.email_split(p.shipped_email_partner_id.email))
+        )
         for picking in no_address:
             _logger.warning(
                 "Shipped email for %s not sent: %s has no valid email address (%r)",
-                picking.name, picking.shipped_email_partner_id.display_name,
-                picking.shipped_email_partner_id.email)
-            picking.message_post(body=_(
-                "The shipped email was not sent: %s has no valid email address.")
-                % (picking.shipped_email_partner_id.display_name or _("the customer")))
+                picking.name,
+                picking.shipped_email_partner_id.display_name,
+                picking.shipped_email_partner_id.email,
+            )
+            picking.message_post(
+                body=_("The shipped email was not sent: %s has no valid email address.")
+                % (picking.shipped_email_partner_id.display_name or _("the customer"))
+            )
         if no_address:
             no_address.write({"shipped_email_state": "no_address"})
 
@@ -294,8 +331,7 @@ class StockPicking(models.Model):
                         self.env.clear()
                         _logger.exception("Shipped email for %s could not be prepared", picking.name)
                         picking.write({"shipped_email_state": "error"})
-                        picking.message_post(body=_(
-                            "The shipped email could not be prepared: %s") % tools.ustr(exc))
+                        picking.message_post(body=_("The shipped email could not be prepared: %s") % tools.ustr(exc))
 
     def _queue_shipped_email(self, template):
         """Render ``template`` for all of ``self`` at once and queue one
@@ -317,10 +353,18 @@ class StockPicking(models.Model):
                 raise ValueError(_("The template has no recipient for %s.") % picking.name)
             mail = Mail.create(values)
             for name, data in attachments:
-                attachment_ids.append(Attachment.create({
-                    "name": name, "datas_fname": name, "datas": data, "type": "binary",
-                    "res_model": "mail.message", "res_id": mail.mail_message_id.id,
-                }).id)
+                attachment_ids.append(
+                    Attachment.create(
+                        {
+                            "name": name,
+                            "datas_fname": name,
+                            "datas": data,
+                            "type": "binary",
+                            "res_model": "mail.message",
+                            "res_id": mail.mail_message_id.id,
+                        }
+                    ).id
+                )
             if attachment_ids:
                 mail.write({"attachment_ids": [(6, 0, attachment_ids)]})
             mails |= mail
@@ -338,8 +382,9 @@ class StockPicking(models.Model):
         """Packages leaving with this delivery, in a stable order."""
         self.ensure_one()
         lines = self.move_line_ids.filtered(lambda ml: ml.qty_done > 0 or self.state != "done")
-        packages = lines.mapped("result_package_id") | lines.filtered(
-            lambda ml: not ml.result_package_id).mapped("package_id")
+        packages = lines.mapped("result_package_id") | lines.filtered(lambda ml: not ml.result_package_id).mapped(
+            "package_id"
+        )
         return packages.sorted(key=lambda p: p.id)
 
     def _label_weight(self, package=None):
@@ -349,11 +394,9 @@ class StockPicking(models.Model):
             if package.shipping_weight:
                 return package.shipping_weight
             weight = 0.0
-            for line in self.move_line_ids.filtered(
-                    lambda ml: package in (ml.result_package_id | ml.package_id)):
+            for line in self.move_line_ids.filtered(lambda ml: package in (ml.result_package_id | ml.package_id)):
                 qty = line.qty_done or line.product_uom_qty
-                weight += line.product_uom_id._compute_quantity(qty, line.product_id.uom_id) \
-                    * line.product_id.weight
+                weight += line.product_uom_id._compute_quantity(qty, line.product_id.uom_id) * line.product_id.weight
             return weight
         return self.shipping_weight or self.weight
 
@@ -365,8 +408,7 @@ class StockPicking(models.Model):
         the delivery to the customer for whatever still travels unpacked."""
         self.ensure_one()
         warehouse = self.picking_type_id.warehouse_id
-        unpacked = self.move_line_ids.filtered(
-            lambda ml: ml.qty_done > 0 and not ml.result_package_id)
+        unpacked = self.move_line_ids.filtered(lambda ml: ml.qty_done > 0 and not ml.result_package_id)
         if not unpacked:
             return False
         if warehouse.delivery_steps == "pick_pack_ship" and self.picking_type_id == warehouse.pack_type_id:
@@ -381,8 +423,10 @@ class StockPicking(models.Model):
         if package:
             weight = 0.0
             for line in self.move_line_ids.filtered(lambda ml: ml.result_package_id == package):
-                weight += line.product_uom_id._compute_quantity(line.qty_done, line.product_id.uom_id) \
+                weight += (
+                    line.product_uom_id._compute_quantity(line.qty_done, line.product_id.uom_id)
                     * line.product_id.weight
+                )
             package.shipping_weight = weight
         return package
 

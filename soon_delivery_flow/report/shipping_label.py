@@ -32,9 +32,10 @@ class ReportShippingLabel(models.AbstractModel):
     def _check_printable(self, pickings):
         wrong = pickings.filtered(lambda p: not p._is_customer_delivery())
         if wrong:
-            raise UserError(_(
-                "Shipping labels are printed for deliveries to customers only; "
-                "these transfers are not: %s") % ", ".join(wrong.mapped("name")))
+            raise UserError(
+                _("Shipping labels are printed for deliveries to customers only; these transfers are not: %s")
+                % ", ".join(wrong.mapped("name"))
+            )
 
     @api.model
     def _barcode_data_uri(self, value):
@@ -45,8 +46,7 @@ class ReportShippingLabel(models.AbstractModel):
         printer, no HTTP round trip from wkhtmltopdf (nor a session), and no
         raster backend (reportlab 5 renders PNG only through rlPyCairo).
         """
-        drawing = createBarcodeDrawing(
-            "Code128", value=value, width=600, height=120, humanReadable=False)
+        drawing = createBarcodeDrawing("Code128", value=value, width=600, height=120, humanReadable=False)
         svg = drawing.asString("svg")
         if isinstance(svg, str):
             svg = svg.encode("utf-8")
@@ -69,27 +69,30 @@ class ReportShippingLabel(models.AbstractModel):
             phone, phone_ok = format_phone(raw_phone, country_code, picking._sender_country_code())
             sale = picking.sale_id
             delivery_barcode = self._barcode_data_uri(picking.name)
-            tracking_barcode = (self._barcode_data_uri(picking.carrier_tracking_ref)
-                                if picking.carrier_tracking_ref else "")
+            tracking_barcode = (
+                self._barcode_data_uri(picking.carrier_tracking_ref) if picking.carrier_tracking_ref else ""
+            )
             for index, package in slots:
-                labels.append({
-                    "picking": picking,
-                    "package": package,
-                    "index": index,
-                    "count": len(all_packages) or 1,
-                    "sender": picking._label_sender(),
-                    "recipient": picking.partner_id,
-                    "phone": phone,
-                    "phone_invalid": not phone_ok,
-                    "order_ref": sale.name or picking.origin or "",
-                    "customer_ref": sale.client_order_ref or "",
-                    "weight": picking._label_weight(package),
-                    "weight_uom": picking.weight_uom_id.name or "",
-                    "carrier": picking.carrier_id.name or "",
-                    "tracking_ref": picking.carrier_tracking_ref or "",
-                    "delivery_barcode": delivery_barcode,
-                    "tracking_barcode": tracking_barcode,
-                })
+                labels.append(
+                    {
+                        "picking": picking,
+                        "package": package,
+                        "index": index,
+                        "count": len(all_packages) or 1,
+                        "sender": picking._label_sender(),
+                        "recipient": picking.partner_id,
+                        "phone": phone,
+                        "phone_invalid": not phone_ok,
+                        "order_ref": sale.name or picking.origin or "",
+                        "customer_ref": sale.client_order_ref or "",
+                        "weight": picking._label_weight(package),
+                        "weight_uom": picking.weight_uom_id.name or "",
+                        "carrier": picking.carrier_id.name or "",
+                        "tracking_ref": picking.carrier_tracking_ref or "",
+                        "delivery_barcode": delivery_barcode,
+                        "tracking_barcode": tracking_barcode,
+                    }
+                )
         return labels
 
 
@@ -107,9 +110,10 @@ class ReportShippingLabelPackage(models.AbstractModel):
         for package in packages:
             picking = package._shipping_delivery()
             if not picking:
-                raise UserError(_(
-                    "Package %s is not part of a delivery order to a customer, so it "
-                    "has no shipping label.") % package.name)
+                raise UserError(
+                    _("Package %s is not part of a delivery order to a customer, so it has no shipping label.")
+                    % package.name
+                )
             labels += self._get_labels(picking, packages=package)
         return {
             "doc_ids": docids,

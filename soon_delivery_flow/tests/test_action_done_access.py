@@ -2,26 +2,34 @@
 """``stock.picking.action_done`` is public (callable over RPC by anyone who can
 name a picking): a finished delivery is never validated again, whoever asks,
 and its date stays the day it left."""
+
 from odoo.exceptions import AccessError, UserError
 
 from .common import DeliveryFlowCase
 
 
 class TestActionDoneAccess(DeliveryFlowCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         Users = cls.env["res.users"].with_context(no_reset_password=True)
         groups = [cls.env.ref("base.group_user").id, cls.env.ref("sales_team.group_sale_salesman").id]
-        cls.own_salesman = Users.create({
-            "name": "Own Documents Salesman", "login": "dlv_own_salesman", "email": "own@example.com",
-            "groups_id": [(6, 0, groups)],
-        })
-        cls.other_salesman = Users.create({
-            "name": "Other Salesman", "login": "dlv_other_salesman", "email": "other@example.com",
-            "groups_id": [(6, 0, groups)],
-        })
+        cls.own_salesman = Users.create(
+            {
+                "name": "Own Documents Salesman",
+                "login": "dlv_own_salesman",
+                "email": "own@example.com",
+                "groups_id": [(6, 0, groups)],
+            }
+        )
+        cls.other_salesman = Users.create(
+            {
+                "name": "Other Salesman",
+                "login": "dlv_other_salesman",
+                "email": "other@example.com",
+                "groups_id": [(6, 0, groups)],
+            }
+        )
 
     def _shipped_delivery(self):
         order = self._create_order([(self.tea_set, 1)], warehouse=self.wh1)
@@ -56,10 +64,18 @@ class TestActionDoneAccess(DeliveryFlowCase):
     def test_validating_needs_write_access(self):
         order = self._create_order([(self.tea_set, 1)], warehouse=self.wh1)
         delivery = self._delivery(order)
-        portal = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Portal Customer", "login": "dlv_portal", "email": "portal@example.com",
-            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-        })
+        portal = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Portal Customer",
+                    "login": "dlv_portal",
+                    "email": "portal@example.com",
+                    "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                }
+            )
+        )
         with self.assertRaises(AccessError):
             delivery.sudo(portal).action_done()
         self.assertNotEqual(delivery.state, "done")

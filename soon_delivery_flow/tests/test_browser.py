@@ -2,6 +2,7 @@
 """The back-office journey in real Chromium: select deliveries in the list,
 Action > Process Deliveries, read the result; the label, the flagged phone,
 the settings and the customer's email, photographed for the user guide."""
+
 from lxml import html as lxml_html
 from odoo.tests import common
 
@@ -11,7 +12,6 @@ from soon_testing.common import SoonHttpCase, browser, open_url, screenshot
 @common.at_install(False)
 @common.post_install(True)
 class TestDeliveryFlowBrowser(SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         env = self.env
@@ -20,33 +20,66 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.admin = env["res.users"].search([("login", "=", "admin")])
         self.admin.lang = "en_US"
         vietnam = env.ref("base.vn")
-        sender = env["res.partner"].create({
-            "name": "SoOn Shop Da Nang", "is_company": True, "street": "12 Nguyen Van Linh",
-            "city": "Da Nang", "zip": "550000", "country_id": vietnam.id, "phone": "+84 236 3888 999"})
-        self.warehouse = env["stock.warehouse"].create({
-            "name": "Browser Pick Pack Ship", "code": "BRW", "delivery_steps": "pick_pack_ship",
-            "partner_id": sender.id})
+        sender = env["res.partner"].create(
+            {
+                "name": "SoOn Shop Da Nang",
+                "is_company": True,
+                "street": "12 Nguyen Van Linh",
+                "city": "Da Nang",
+                "zip": "550000",
+                "country_id": vietnam.id,
+                "phone": "+84 236 3888 999",
+            }
+        )
+        self.warehouse = env["stock.warehouse"].create(
+            {
+                "name": "Browser Pick Pack Ship",
+                "code": "BRW",
+                "delivery_steps": "pick_pack_ship",
+                "partner_id": sender.id,
+            }
+        )
         unit = env.ref("product.product_uom_unit")
 
         def product(name, weight, qty):
-            record = env["product.product"].create({
-                "name": name, "type": "product", "weight": weight, "list_price": 20.0,
-                "uom_id": unit.id, "uom_po_id": unit.id})
+            record = env["product.product"].create(
+                {
+                    "name": name,
+                    "type": "product",
+                    "weight": weight,
+                    "list_price": 20.0,
+                    "uom_id": unit.id,
+                    "uom_po_id": unit.id,
+                }
+            )
             if qty:
                 env["stock.quant"]._update_available_quantity(record, self.warehouse.lot_stock_id, qty)
             return record
 
         self.tea_set = product("Ceramic Tea Set", 1.2, 10)
         self.vase = product("Lacquer Vase", 0.9, 0)
-        self.carrier = env["delivery.carrier"].create({
-            "name": "Express Courier", "delivery_type": "fixed", "fixed_price": 5.0,
-            "tracking_url_template": "https://tracking.example.com/parcel?code={ref}",
-            "product_id": env["product.product"].create({"name": "Express Courier", "type": "service"}).id})
+        self.carrier = env["delivery.carrier"].create(
+            {
+                "name": "Express Courier",
+                "delivery_type": "fixed",
+                "fixed_price": 5.0,
+                "tracking_url_template": "https://tracking.example.com/parcel?code={ref}",
+                "product_id": env["product.product"].create({"name": "Express Courier", "type": "service"}).id,
+            }
+        )
 
         def customer(name, phone, **extra):
-            values = {"name": name, "street": "25 Hang Bac", "city": "Ha Noi", "zip": "100000",
-                      "country_id": vietnam.id, "phone": phone, "email": "%s@example.com" % name.split()[-1].lower(),
-                      "lang": "en_US", "customer": True}
+            values = {
+                "name": name,
+                "street": "25 Hang Bac",
+                "city": "Ha Noi",
+                "zip": "100000",
+                "country_id": vietnam.id,
+                "phone": phone,
+                "email": "%s@example.com" % name.split()[-1].lower(),
+                "lang": "en_US",
+                "customer": True,
+            }
             values.update(extra)
             return env["res.partner"].create(values)
 
@@ -55,10 +88,16 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.anh = customer("Le Hoang Anh", "+84 234 3822 111", street="5 Tran Phu", city="Hue")
 
         def order(name, partner, product_, qty, policy="direct"):
-            record = env["sale.order"].create({
-                "name": name, "partner_id": partner.id, "warehouse_id": self.warehouse.id,
-                "picking_policy": policy, "carrier_id": self.carrier.id,
-                "order_line": [(0, 0, {"product_id": product_.id, "product_uom_qty": qty})]})
+            record = env["sale.order"].create(
+                {
+                    "name": name,
+                    "partner_id": partner.id,
+                    "warehouse_id": self.warehouse.id,
+                    "picking_policy": policy,
+                    "carrier_id": self.carrier.id,
+                    "order_line": [(0, 0, {"product_id": product_.id, "product_uom_qty": qty})],
+                }
+            )
             record.action_confirm()
             return record
 
@@ -75,7 +114,7 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         through a LazyCursor). A commit that only opens a new savepoint keeps
         them, as a real commit of another cursor would in production."""
         cr = self.registry.test_cr
-        cr.commit = lambda: cr.execute('SAVEPOINT test_cursor')
+        cr.commit = lambda: cr.execute("SAVEPOINT test_cursor")
         self.addCleanup(vars(cr).pop, "commit", None)
 
     def _wait(self, page, selector):
@@ -98,11 +137,11 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.authenticate("admin", "admin")
         action = self.env.ref("stock.action_picking_tree_all")
         with browser(self.base_url, self.session_id) as (page, errors):
-            open_url(page, "%s/web#action=%d&model=stock.picking&view_type=list" % (self.base_url, action.id),
-                     ".o_list_view")
+            open_url(
+                page, "%s/web#action=%d&model=stock.picking&view_type=list" % (self.base_url, action.id), ".o_list_view"
+            )
             self._search(page, "BRW-")
-            page.wait_for_function(
-                "document.querySelectorAll('.o_list_view tbody tr.o_data_row').length === 9")
+            page.wait_for_function("document.querySelectorAll('.o_list_view tbody tr.o_data_row').length === 9")
             page.click(".o_list_view thead .o_list_record_selector input")
             page.click(".o_cp_sidebar button.o_dropdown_toggler_btn:has-text('Action')")
             page.click(".o_cp_sidebar .dropdown-menu a:has-text('Process Deliveries')")
@@ -125,14 +164,21 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.assertIn("shipping-labels", result, "the labels came out with the result")
         for order in (self.order_ready, self.order_phone):
             self.assertEqual(set(order.picking_ids.mapped("state")), {"done"})
-            self.assertEqual(len(self.env["mail.mail"].search([
-                ("model", "=", "stock.picking"), ("res_id", "=", self._delivery(order).id)])), 1)
+            self.assertEqual(
+                len(
+                    self.env["mail.mail"].search(
+                        [("model", "=", "stock.picking"), ("res_id", "=", self._delivery(order).id)]
+                    )
+                ),
+                1,
+            )
         self.assertEqual(self._delivery(self.order_missing).state, "waiting")
 
     def test_label_phone_flag_settings_and_email_for_the_guide(self):
         for order in (self.order_ready, self.order_phone):
-            wizard = self.env["soon.delivery.process"].create({
-                "sale_order_ids": [(6, 0, order.ids)], "print_labels": False})
+            wizard = self.env["soon.delivery.process"].create(
+                {"sale_order_ids": [(6, 0, order.ids)], "print_labels": False}
+            )
             wizard.action_process()
         delivery = self._delivery(self.order_ready)
         delivery.carrier_tracking_ref = "EXP0012345VN"
@@ -149,8 +195,11 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
             screenshot(page, "soon_delivery_flow_label")
 
             page.set_viewport_size({"width": 1280, "height": 900})
-            open_url(page, "%s/web#id=%d&model=stock.picking&view_type=form" % (self.base_url, flagged.id),
-                     ".o_form_view .o_soon_phone_warning")
+            open_url(
+                page,
+                "%s/web#id=%d&model=stock.picking&view_type=form" % (self.base_url, flagged.id),
+                ".o_form_view .o_soon_phone_warning",
+            )
             self.assertIn("call after 6pm", page.inner_text(".o_soon_phone_warning"))
             screenshot(page, "soon_delivery_flow_phone_check")
 
@@ -164,10 +213,11 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
                 mail = env["mail.mail"].search([("model", "=", "stock.picking"), ("res_id", "=", delivery.id)])
                 self.assertEqual(len(mail), 1)
                 subject, body_html = mail.subject, mail.body_html
-            page.set_content("<html><body style='background:#f0f0f0;padding:24px'>"
-                             "<div style='background:#fff;max-width:640px;margin:auto;padding:24px'>"
-                             "<h3 style='font-family:Arial'>%s</h3>%s</div></body></html>"
-                             % (subject, body_html))
+            page.set_content(
+                "<html><body style='background:#f0f0f0;padding:24px'>"
+                "<div style='background:#fff;max-width:640px;margin:auto;padding:24px'>"
+                "<h3 style='font-family:Arial'>%s</h3>%s</div></body></html>" % (subject, body_html)
+            )
             screenshot(page, "soon_delivery_flow_email")
             self.assertEqual(errors, [])
         body = lxml_html.fromstring(body_html).text_content()
@@ -180,11 +230,11 @@ class TestDeliveryFlowBrowser(SoonHttpCase):
         self.authenticate("admin", "admin")
         action = self.env.ref("sale.action_orders")
         with browser(self.base_url, self.session_id, locale="vi-VN") as (page, errors):
-            open_url(page, "%s/web#action=%d&model=sale.order&view_type=list" % (self.base_url, action.id),
-                     ".o_list_view")
+            open_url(
+                page, "%s/web#action=%d&model=sale.order&view_type=list" % (self.base_url, action.id), ".o_list_view"
+            )
             self._search(page, "BRW-")
-            page.wait_for_function(
-                "document.querySelectorAll('.o_list_view tbody tr.o_data_row').length === 3")
+            page.wait_for_function("document.querySelectorAll('.o_list_view tbody tr.o_data_row').length === 3")
             page.click(".o_list_view thead .o_list_record_selector input")
             page.click(".o_cp_sidebar button.o_dropdown_toggler_btn >> nth=1")
             page.click(".o_cp_sidebar .dropdown-menu a:has-text('Xử lý giao hàng')")

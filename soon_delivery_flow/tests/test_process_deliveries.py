@@ -5,7 +5,6 @@ from .common import DeliveryFlowCase
 
 
 class TestProcessDeliveries(DeliveryFlowCase):
-
     def _line(self, wizard, order):
         line = wizard.line_ids.filtered(lambda line: line.sale_order_id == order)
         self.assertEqual(len(line), 1, "one result line per order")
@@ -19,7 +18,8 @@ class TestProcessDeliveries(DeliveryFlowCase):
         pickings = order.picking_ids
         self.assertEqual(
             sorted(pickings.mapped("picking_type_id").ids),
-            sorted((self.wh3.pick_type_id | self.wh3.pack_type_id | self.wh3.out_type_id).ids))
+            sorted((self.wh3.pick_type_id | self.wh3.pack_type_id | self.wh3.out_type_id).ids),
+        )
 
         wizard = self._process(orders=order)
 
@@ -31,8 +31,9 @@ class TestProcessDeliveries(DeliveryFlowCase):
         out = self._delivery(order)
         package = pack.move_line_ids.mapped("result_package_id")
         self.assertEqual(len(package), 1, "the goods were put in one package at the packing step")
-        self.assertEqual(out.move_line_ids.mapped("result_package_id"), package,
-                         "the package leaves as a whole with the delivery")
+        self.assertEqual(
+            out.move_line_ids.mapped("result_package_id"), package, "the package leaves as a whole with the delivery"
+        )
         self.assertEqual(line.picking_ids, out)
         self.assertEqual(out.number_of_packages, 1)
         self.assertAlmostEqual(package.shipping_weight, 2 * 1.25 + 0.5)
@@ -56,8 +57,10 @@ class TestProcessDeliveries(DeliveryFlowCase):
             out = self._delivery(order)
             self.assertEqual(len(out.move_line_ids.mapped("result_package_id")), 1)
         pick = order2.picking_ids.filtered(lambda p: p.picking_type_id == self.wh2.pick_type_id)
-        self.assertFalse(pick.move_line_ids.mapped("result_package_id"),
-                         "two steps: the goods are packed at the delivery, not at picking")
+        self.assertFalse(
+            pick.move_line_ids.mapped("result_package_id"),
+            "two steps: the goods are packed at the delivery, not at picking",
+        )
 
     def test_selecting_a_delivery_order_runs_its_whole_chain(self):
         order = self._create_order([(self.tea_set, 1)], warehouse=self.wh3)
@@ -93,8 +96,7 @@ class TestProcessDeliveries(DeliveryFlowCase):
         self.assertEqual((wizard.done_count, wizard.partial_count, wizard.skipped_count), (2, 0, 1))
         self.assertEqual(set((ok1 | ok2).mapped("picking_ids.state")), {"done"})
         self.assertEqual(self._snapshot(out_of_stock), before)
-        self.assertEqual(wizard.line_ids[0].sale_order_id, out_of_stock,
-                         "orders that need someone are listed first")
+        self.assertEqual(wizard.line_ids[0].sale_order_id, out_of_stock, "orders that need someone are listed first")
 
     # ------------------------------------------------------------------
     # orders left untouched, with the reason
@@ -114,7 +116,9 @@ class TestProcessDeliveries(DeliveryFlowCase):
         self.assertEqual(line.picking_ids, self._delivery(order))
         self.assertEqual(self._snapshot(order), before, "nothing changed on the order's transfers")
         self.assertEqual(self.env["stock.quant.package"].search_count([]), packages)
-        self.assertFalse(self.env["stock.move.line"].search([("move_id", "in", order.picking_ids.mapped("move_lines").ids)]))
+        self.assertFalse(
+            self.env["stock.move.line"].search([("move_id", "in", order.picking_ids.mapped("move_lines").ids)])
+        )
         self.assertFalse(wizard.shipped_picking_ids)
 
     def test_missing_address_left_untouched(self):
@@ -257,8 +261,9 @@ class TestProcessDeliveries(DeliveryFlowCase):
         # never hang the suite if the batch waited for the lock instead of skipping
         self.env.cr.execute("SET LOCAL lock_timeout = '10s'")
         with self.registry.cursor() as other_worker:
-            other_worker.execute("SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE",
-                                 [tuple(demo_order.picking_ids.ids)])
+            other_worker.execute(
+                "SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE", [tuple(demo_order.picking_ids.ids)]
+            )
             wizard = self._process(orders=demo_order)
             other_worker.rollback()
 
@@ -267,10 +272,13 @@ class TestProcessDeliveries(DeliveryFlowCase):
         self.assertEqual(self._snapshot(demo_order), before)
 
     def test_salesman_without_inventory_rights_cannot_process(self):
-        salesman = self.env["res.users"].create({
-            "name": "Sales Only", "login": "sales_only_delivery_flow",
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-        })
+        salesman = self.env["res.users"].create(
+            {
+                "name": "Sales Only",
+                "login": "sales_only_delivery_flow",
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
         order = self._create_order([(self.tea_set, 1)])
         with self.assertRaises(UserError):
             self._process(orders=order, user=salesman)
@@ -278,15 +286,21 @@ class TestProcessDeliveries(DeliveryFlowCase):
 
     def test_wizard_opened_from_a_list_takes_the_selection(self):
         order = self._create_order([(self.tea_set, 1)])
-        wizard = self.env["soon.delivery.process"].with_context(
-            active_model="sale.order", active_ids=order.ids).create({})
+        wizard = (
+            self.env["soon.delivery.process"].with_context(active_model="sale.order", active_ids=order.ids).create({})
+        )
         self.assertEqual(wizard.sale_order_ids, order)
-        wizard = self.env["soon.delivery.process"].with_context(
-            active_model="stock.picking", active_ids=order.picking_ids.ids).create({})
+        wizard = (
+            self.env["soon.delivery.process"]
+            .with_context(active_model="stock.picking", active_ids=order.picking_ids.ids)
+            .create({})
+        )
         self.assertEqual(wizard.picking_ids, order.picking_ids)
         self.assertEqual(wizard.selection_count, 3)
-        for xmlid in ("soon_delivery_flow.soon_delivery_process_action_picking",
-                      "soon_delivery_flow.soon_delivery_process_action_sale_order"):
+        for xmlid in (
+            "soon_delivery_flow.soon_delivery_process_action_picking",
+            "soon_delivery_flow.soon_delivery_process_action_sale_order",
+        ):
             action = self.env.ref(xmlid)
             self.assertEqual(action.binding_model_id.model, action.src_model)
             self.assertEqual(action.res_model, "soon.delivery.process")

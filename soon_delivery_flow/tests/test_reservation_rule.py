@@ -1,14 +1,15 @@
 # -*- coding: utf-8 -*-
 """Orders paid on pickup or by bank transfer stay quotations and reserve
 nothing until someone confirms them (the document's reservation rule)."""
+
 from .common import DeliveryFlowCase
 
 
 class TestReservationRule(DeliveryFlowCase):
-
     def _reserved(self, product):
-        quants = self.env["stock.quant"].search([
-            ("product_id", "=", product.id), ("location_id", "child_of", self.wh1.view_location_id.id)])
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", product.id), ("location_id", "child_of", self.wh1.view_location_id.id)]
+        )
         return sum(quants.mapped("reserved_quantity"))
 
     def test_transfer_order_reserves_nothing_until_confirmed(self):
@@ -17,17 +18,27 @@ class TestReservationRule(DeliveryFlowCase):
         order = self._create_order([(product, 2)], warehouse=self.wh1, confirm=False)
         order.team_id = self.env.ref("sales_team.salesteam_website_sales")
         acquirer = self.env.ref("payment.payment_acquirer_transfer")
-        tx = self.env["payment.transaction"].create({
-            "acquirer_id": acquirer.id, "reference": "SOON-TEST-%s" % order.name,
-            "amount": order.amount_total, "currency_id": order.currency_id.id,
-            "partner_id": order.partner_id.id, "sale_order_id": order.id,
-        })
+        tx = self.env["payment.transaction"].create(
+            {
+                "acquirer_id": acquirer.id,
+                "reference": "SOON-TEST-%s" % order.name,
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "sale_order_id": order.id,
+            }
+        )
 
         # the customer chose "bank transfer" at checkout: Odoo's feedback flow
-        self.env["payment.transaction"].form_feedback({
-            "reference": tx.reference, "amount": "%.2f" % order.amount_total,
-            "currency_name": order.currency_id.name, "currency": order.currency_id.name,
-        }, "transfer")
+        self.env["payment.transaction"].form_feedback(
+            {
+                "reference": tx.reference,
+                "amount": "%.2f" % order.amount_total,
+                "currency_name": order.currency_id.name,
+                "currency": order.currency_id.name,
+            },
+            "transfer",
+        )
 
         self.assertEqual(tx.state, "pending")
         self.assertEqual(order.state, "sent", "a quotation (sent), not an order")

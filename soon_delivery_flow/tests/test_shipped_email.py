@@ -5,10 +5,12 @@ from .common import DeliveryFlowCase
 
 
 class TestShippedEmail(DeliveryFlowCase):
-
     def _return(self, picking):
-        wizard = self.env["stock.return.picking"].with_context(
-            active_id=picking.id, active_ids=picking.ids, active_model="stock.picking").create({})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
+            .create({})
+        )
         action = wizard.create_returns()
         return self.env["stock.picking"].browse(action["res_id"])
 
@@ -24,7 +26,8 @@ class TestShippedEmail(DeliveryFlowCase):
     # ------------------------------------------------------------------
     def test_email_queued_once_with_products_and_tracking_link(self):
         order, delivery = self._ship_one_step(
-            [(self.tea_set, 2), (self.tray, 1)], carrier=self.carrier, tracking="TRK 42/VN")
+            [(self.tea_set, 2), (self.tray, 1)], carrier=self.carrier, tracking="TRK 42/VN"
+        )
         self.assertFalse(self._shipped_mails(delivery))
 
         self._validate_standard(delivery)
@@ -51,8 +54,9 @@ class TestShippedEmail(DeliveryFlowCase):
             self._validate_standard(delivery)
             deliveries |= delivery
         self.assertEqual(set(deliveries.mapped("shipped_email_state")), {"to_send"})
-        self.assertFalse(self._shipped_mails(deliveries, run_queue=False),
-                         "nothing is rendered while the delivery is validated")
+        self.assertFalse(
+            self._shipped_mails(deliveries, run_queue=False), "nothing is rendered while the delivery is validated"
+        )
 
         sent = self._run_email_queue()
 
@@ -70,8 +74,9 @@ class TestShippedEmail(DeliveryFlowCase):
 
         mails = self._shipped_mails(order.picking_ids)
         self.assertEqual(len(mails), 1)
-        self.assertEqual(mails.res_id, self._delivery(order).id,
-                         "the pick and pack steps are internal moves: no email for them")
+        self.assertEqual(
+            mails.res_id, self._delivery(order).id, "the pick and pack steps are internal moves: no email for them"
+        )
 
     def test_double_validation_sends_one_email(self):
         order, delivery = self._ship_one_step([(self.tea_set, 1)])
@@ -87,8 +92,7 @@ class TestShippedEmail(DeliveryFlowCase):
     def test_claim_taken_by_another_worker_sends_nothing(self):
         order, delivery = self._ship_one_step([(self.tea_set, 1)])
         # another worker claimed it (its UPDATE ... RETURNING won) between our read and our claim
-        self.env.cr.execute("UPDATE stock_picking SET shipped_email_state = 'queued' WHERE id = %s",
-                            [delivery.id])
+        self.env.cr.execute("UPDATE stock_picking SET shipped_email_state = 'queued' WHERE id = %s", [delivery.id])
 
         self._validate_standard(delivery)
 
@@ -152,37 +156,82 @@ class TestShippedEmail(DeliveryFlowCase):
         pickings |= resend
 
         # a receipt from a vendor
-        receipt = self.env["stock.picking"].create({
-            "picking_type_id": self.wh1.in_type_id.id, "partner_id": self.customer.id,
-            "location_id": self.supplier_location.id, "location_dest_id": self.wh1.lot_stock_id.id,
-            "move_lines": [(0, 0, {"name": "in", "product_id": self.tray.id, "product_uom_qty": 1,
-                                   "product_uom": self.unit.id, "location_id": self.supplier_location.id,
-                                   "location_dest_id": self.wh1.lot_stock_id.id})],
-        })
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.wh1.in_type_id.id,
+                "partner_id": self.customer.id,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.wh1.lot_stock_id.id,
+                "move_lines": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "in",
+                            "product_id": self.tray.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.unit.id,
+                            "location_id": self.supplier_location.id,
+                            "location_dest_id": self.wh1.lot_stock_id.id,
+                        },
+                    )
+                ],
+            }
+        )
         receipt.action_confirm()
         self._validate_standard(receipt)
         pickings |= receipt
         # an internal transfer
         shelf = self.env["stock.location"].create({"name": "Shelf B", "location_id": self.wh1.lot_stock_id.id})
-        internal = self.env["stock.picking"].create({
-            "picking_type_id": self.wh1.int_type_id.id, "partner_id": self.customer.id,
-            "location_id": self.wh1.lot_stock_id.id, "location_dest_id": shelf.id,
-            "move_lines": [(0, 0, {"name": "int", "product_id": self.tray.id, "product_uom_qty": 1,
-                                   "product_uom": self.unit.id, "location_id": self.wh1.lot_stock_id.id,
-                                   "location_dest_id": shelf.id})],
-        })
+        internal = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.wh1.int_type_id.id,
+                "partner_id": self.customer.id,
+                "location_id": self.wh1.lot_stock_id.id,
+                "location_dest_id": shelf.id,
+                "move_lines": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "int",
+                            "product_id": self.tray.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.unit.id,
+                            "location_id": self.wh1.lot_stock_id.id,
+                            "location_dest_id": shelf.id,
+                        },
+                    )
+                ],
+            }
+        )
         internal.action_confirm()
         internal.action_assign()
         self._validate_standard(internal)
         pickings |= internal
         # a delivery order type used to send goods back to a vendor (odoo/odoo#221325)
-        to_vendor = self.env["stock.picking"].create({
-            "picking_type_id": self.wh1.out_type_id.id, "partner_id": self.customer.id,
-            "location_id": self.wh1.lot_stock_id.id, "location_dest_id": self.supplier_location.id,
-            "move_lines": [(0, 0, {"name": "out", "product_id": self.tray.id, "product_uom_qty": 1,
-                                   "product_uom": self.unit.id, "location_id": self.wh1.lot_stock_id.id,
-                                   "location_dest_id": self.supplier_location.id})],
-        })
+        to_vendor = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.wh1.out_type_id.id,
+                "partner_id": self.customer.id,
+                "location_id": self.wh1.lot_stock_id.id,
+                "location_dest_id": self.supplier_location.id,
+                "move_lines": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "out",
+                            "product_id": self.tray.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.unit.id,
+                            "location_id": self.wh1.lot_stock_id.id,
+                            "location_dest_id": self.supplier_location.id,
+                        },
+                    )
+                ],
+            }
+        )
         to_vendor.action_confirm()
         to_vendor.action_assign()
         self._validate_standard(to_vendor)
@@ -219,8 +268,7 @@ class TestShippedEmail(DeliveryFlowCase):
         self.assertIn("no valid email address", delivery.message_ids[0].body)
 
     def test_delivery_address_without_email_falls_back_to_the_customer(self):
-        address = self._create_partner(name="Reception Desk", email=False, parent_id=self.customer.id,
-                                       type="delivery")
+        address = self._create_partner(name="Reception Desk", email=False, parent_id=self.customer.id, type="delivery")
         order = self._create_order([(self.tea_set, 1)], warehouse=self.wh1, confirm=False)
         order.partner_shipping_id = address
         order.action_confirm()
@@ -232,8 +280,9 @@ class TestShippedEmail(DeliveryFlowCase):
         self.assertEqual(self._shipped_mails(delivery).recipient_ids, self.customer)
 
     def test_broken_template_does_not_block_validation(self):
-        template = self.env.ref("soon_delivery_flow.mail_template_delivery_shipped").copy({
-            "body_html": "<p>${object.no_such_field.name}</p>"})
+        template = self.env.ref("soon_delivery_flow.mail_template_delivery_shipped").copy(
+            {"body_html": "<p>${object.no_such_field.name}</p>"}
+        )
         self.company.shipped_email_template_id = template
         order, delivery = self._ship_one_step([(self.tea_set, 1)])
 
@@ -288,8 +337,7 @@ class TestShippedEmail(DeliveryFlowCase):
         self.env["res.config.settings"].create({"shipped_email_enabled": False})
         self.assertFalse(self.company.shipped_email_enabled)
         settings = self.env["res.config.settings"].create({})
-        self.assertEqual(settings.shipped_email_template_id, template,
-                         "the shipped template is preselected")
+        self.assertEqual(settings.shipped_email_template_id, template, "the shipped template is preselected")
         settings.shipped_email_enabled = True
         self.assertTrue(self.company.shipped_email_enabled)
         with self.assertRaises(ValidationError):

@@ -18,7 +18,6 @@ from .common import DeliveryFlowCase
 
 
 class TestShippingLabel(DeliveryFlowCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -38,8 +37,12 @@ class TestShippingLabel(DeliveryFlowCase):
         with tempfile.NamedTemporaryFile(suffix=".pdf") as document:
             document.write(pdf)
             document.flush()
-            text = subprocess.run(["pdftotext", "-layout", document.name, "-"], check=True,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode("utf-8")
+            text = subprocess.run(
+                ["pdftotext", "-layout", document.name, "-"],
+                check=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            ).stdout.decode("utf-8")
         pages = text.split("\f")
         if pages and not pages[-1].strip():
             pages.pop()
@@ -60,8 +63,13 @@ class TestShippingLabel(DeliveryFlowCase):
     # ------------------------------------------------------------------
     def test_process_prints_one_pdf_with_the_address(self):
         partner = self._create_partner(
-            name="Tran Thi Label", street="77 Ly Thuong Kiet", street2="Phuong 7", city="Hue",
-            zip="530000", phone="0912345678")
+            name="Tran Thi Label",
+            street="77 Ly Thuong Kiet",
+            street2="Phuong 7",
+            city="Hue",
+            zip="530000",
+            phone="0912345678",
+        )
         order = self._create_order([(self.tea_set, 2)], partner=partner, carrier=self.carrier)
         other = self._create_order([(self.tray, 1)])
 
@@ -76,9 +84,21 @@ class TestShippingLabel(DeliveryFlowCase):
         self.assertEqual(len(pages), 2, "one label per package, all deliveries in one PDF")
         label = next(page for page in compact if "TranThiLabel" in page)
         delivery = self._delivery(order)
-        for text in ("Tran Thi Label", "77 Ly Thuong Kiet", "Phuong 7", "530000 Hue", "Vietnam",
-                     "0912 345 678", order.name, delivery.name, "1/1", "2.50", "Test Courier",
-                     "Kho Test Da Nang", "12 Nguyen Van Linh"):
+        for text in (
+            "Tran Thi Label",
+            "77 Ly Thuong Kiet",
+            "Phuong 7",
+            "530000 Hue",
+            "Vietnam",
+            "0912 345 678",
+            order.name,
+            delivery.name,
+            "1/1",
+            "2.50",
+            "Test Courier",
+            "Kho Test Da Nang",
+            "12 Nguyen Van Linh",
+        ):
             self.assertIn(re.sub(r"\s+", "", text), label, text)
         # 100 x 150 mm pages
         box = PdfFileReader(io.BytesIO(pdf)).getPage(0).mediaBox
@@ -154,8 +174,9 @@ class TestShippingLabel(DeliveryFlowCase):
             bars = svg.xpath("//*[local-name()='rect']")
             self.assertGreater(len(bars), 20, "a real barcode, not an empty picture")
             # the same bars as reportlab's Code128 for that value
-            expected = createBarcodeDrawing("Code128", value=value, width=600, height=120,
-                                            humanReadable=False).asString("svg")
+            expected = createBarcodeDrawing(
+                "Code128", value=value, width=600, height=120, humanReadable=False
+            ).asString("svg")
             expected = expected.encode() if isinstance(expected, str) else expected
             self.assertEqual(base64.b64decode(src.split(",", 1)[1]), expected)
         text = label.text_content()
@@ -184,14 +205,18 @@ class TestShippingLabel(DeliveryFlowCase):
     # ------------------------------------------------------------------
     def test_phone_formatted_for_the_recipient_country(self):
         local = self._create_partner(name="Local", phone="0912345678")
-        abroad = self._create_partner(name="Abroad", phone="01 42 68 53 00", country_id=self.france.id,
-                                      city="Paris", street="1 rue de Rivoli")
+        abroad = self._create_partner(
+            name="Abroad", phone="01 42 68 53 00", country_id=self.france.id, city="Paris", street="1 rue de Rivoli"
+        )
         order_local, delivery_local = self._shipped([(self.tea_set, 1)], partner=local)
         order_abroad, delivery_abroad = self._shipped([(self.tea_set, 1)], partner=abroad)
 
         self.assertEqual(delivery_local.label_phone, "0912 345 678")
-        self.assertEqual(delivery_abroad.label_phone, "+33 1 42 68 53 00",
-                         "a parcel leaving the country gets the international format")
+        self.assertEqual(
+            delivery_abroad.label_phone,
+            "+33 1 42 68 53 00",
+            "a parcel leaving the country gets the international format",
+        )
         self.assertFalse(delivery_local.label_phone_invalid)
         self.assertFalse(delivery_abroad.label_phone_invalid)
         self.assertIn("0912 345 678", self._html_labels(delivery_local)[0].text_content())

@@ -33,24 +33,28 @@ class DeliveryProcess(models.TransientModel):
     # Fields
     # ------------------------------------------------------------------
     sale_order_ids = fields.Many2many(
-        "sale.order", "soon_delivery_process_sale_order_rel", "wizard_id", "order_id",
-        string="Orders")
+        "sale.order", "soon_delivery_process_sale_order_rel", "wizard_id", "order_id", string="Orders"
+    )
     picking_ids = fields.Many2many(
-        "stock.picking", "soon_delivery_process_picking_rel", "wizard_id", "picking_id",
-        string="Transfers")
+        "stock.picking", "soon_delivery_process_picking_rel", "wizard_id", "picking_id", string="Transfers"
+    )
     print_labels = fields.Boolean(
-        "Print Shipping Labels", default=True,
-        help="Produce one PDF with a label per package for every delivery done.")
-    state = fields.Selection(
-        [("draft", "To Process"), ("done", "Processed")], default="draft", readonly=True)
+        "Print Shipping Labels", default=True, help="Produce one PDF with a label per package for every delivery done."
+    )
+    state = fields.Selection([("draft", "To Process"), ("done", "Processed")], default="draft", readonly=True)
     line_ids = fields.One2many("soon.delivery.process.line", "wizard_id", "Results", readonly=True)
     selection_count = fields.Integer("Selected", compute="_compute_selection_count")
     done_count = fields.Integer("Shipped", compute="_compute_counts")
     partial_count = fields.Integer("Partially Shipped", compute="_compute_counts")
     skipped_count = fields.Integer("Left Untouched", compute="_compute_counts")
     shipped_picking_ids = fields.Many2many(
-        "stock.picking", "soon_delivery_process_shipped_rel", "wizard_id", "picking_id",
-        string="Shipped Deliveries", readonly=True)
+        "stock.picking",
+        "soon_delivery_process_shipped_rel",
+        "wizard_id",
+        "picking_id",
+        string="Shipped Deliveries",
+        readonly=True,
+    )
     label_pdf = fields.Binary("Shipping Labels", readonly=True, attachment=False)
     label_filename = fields.Char("Label File Name", readonly=True)
     label_error = fields.Text("Label Printing Problem", readonly=True)
@@ -97,13 +101,14 @@ class DeliveryProcess(models.TransientModel):
         if not (self.sale_order_ids or self.picking_ids):
             raise UserError(_("Select the orders or delivery orders to process."))
         results = [self._process_unit(unit) for unit in self._get_units()]
-        shipped = self.env["stock.picking"].browse(
-            [pid for result in results for pid in result["picking_ids"]])
-        self.write({
-            "state": "done",
-            "line_ids": [(0, 0, self._prepare_line_vals(result)) for result in results],
-            "shipped_picking_ids": [(6, 0, shipped.ids)],
-        })
+        shipped = self.env["stock.picking"].browse([pid for result in results for pid in result["picking_ids"]])
+        self.write(
+            {
+                "state": "done",
+                "line_ids": [(0, 0, self._prepare_line_vals(result)) for result in results],
+                "shipped_picking_ids": [(6, 0, shipped.ids)],
+            }
+        )
         if self.print_labels and shipped:
             self._print_labels(shipped)
         return self._reopen()
@@ -113,8 +118,7 @@ class DeliveryProcess(models.TransientModel):
         self.ensure_one()
         if not self.shipped_picking_ids:
             raise UserError(_("No delivery was shipped, so there is no label to print."))
-        return self.env.ref("soon_delivery_flow.action_report_shipping_label").report_action(
-            self.shipped_picking_ids)
+        return self.env.ref("soon_delivery_flow.action_report_shipping_label").report_action(self.shipped_picking_ids)
 
     @api.multi
     def action_open_shipped(self):
@@ -144,11 +148,12 @@ class DeliveryProcess(models.TransientModel):
             with self.env.cr.savepoint():
                 self.env.cr.execute(
                     "SELECT id FROM soon_delivery_process WHERE id = %s FOR UPDATE NOWAIT",
-                    [self.id], log_exceptions=False)
+                    [self.id],
+                    log_exceptions=False,
+                )
         except psycopg2.OperationalError as exc:
             if exc.pgcode in CONCURRENCY_ERRORS:
-                raise UserError(_("These deliveries are already being processed; "
-                                  "wait for the result.")) from None
+                raise UserError(_("These deliveries are already being processed; wait for the result.")) from None
             raise
         self.invalidate_cache(["state"], self.ids)
 
@@ -176,15 +181,15 @@ class DeliveryProcess(models.TransientModel):
             else:
                 pickings = picking
             order = picking.sale_id
-            units.append({"order": order, "name": order.name or picking.group_id.name or picking.name,
-                          "pickings": pickings})
+            units.append(
+                {"order": order, "name": order.name or picking.group_id.name or picking.name, "pickings": pickings}
+            )
         return units
 
     def _process_unit(self, unit):
         """Process one order inside a savepoint: either the whole remaining
         chain is done, or nothing is (the order is left untouched)."""
-        result = {"order": unit["order"], "name": unit["name"], "picking_ids": [],
-                  "result": "skipped", "reason": ""}
+        result = {"order": unit["order"], "name": unit["name"], "picking_ids": [], "result": "skipped", "reason": ""}
         # flush pending recomputations so a rollback below only drops this unit's
         self.env["stock.picking"].recompute()
         try:
@@ -210,9 +215,13 @@ class DeliveryProcess(models.TransientModel):
     def _run_unit(self, unit):
         order = unit["order"]
         if order and order.state in ("draft", "sent"):
-            raise _Skip(_("Quotation not confirmed yet: nothing is reserved until the order "
-                          "is confirmed (orders paid on pickup or by bank transfer are "
-                          "confirmed manually)."))
+            raise _Skip(
+                _(
+                    "Quotation not confirmed yet: nothing is reserved until the order "
+                    "is confirmed (orders paid on pickup or by bank transfer are "
+                    "confirmed manually)."
+                )
+            )
         if order and order.state == "cancel":
             raise _Skip(_("The order is cancelled."))
         # a prefetch set of its own: reading one order's transfers must not
@@ -231,14 +240,16 @@ class DeliveryProcess(models.TransientModel):
         for delivery in deliveries:
             missing = delivery._delivery_address_missing()
             if missing:
-                raise _Skip(_("Missing delivery address for %(recipient)s: %(fields)s.") % {
-                    "recipient": delivery.partner_id.display_name or delivery.name,
-                    "fields": ", ".join(missing)})
+                raise _Skip(
+                    _("Missing delivery address for %(recipient)s: %(fields)s.")
+                    % {"recipient": delivery.partner_id.display_name or delivery.name, "fields": ", ".join(missing)}
+                )
 
         # reserve what waits for stock (not what waits for a previous step:
         # those moves are reserved when that step is done)
-        to_reserve = open_pickings.filtered(lambda p: any(
-            move.state in ("draft", "confirmed", "partially_available") for move in p.move_lines))
+        to_reserve = open_pickings.filtered(
+            lambda p: any(move.state in ("draft", "confirmed", "partially_available") for move in p.move_lines)
+        )
         if to_reserve:
             to_reserve.action_assign()
         unavailable_reason = self._unavailable_reason(open_pickings)
@@ -251,18 +262,31 @@ class DeliveryProcess(models.TransientModel):
             processed |= picking
         shipped = deliveries.filtered(lambda p: p.state == "done")
         if not shipped:
-            raise _Skip(unavailable_reason or _("The delivery chain could not be completed: %s") % (
-                ", ".join("%s (%s)" % (p.name, dict(p._fields["state"]._description_selection(self.env))[p.state])
-                          for p in open_pickings - processed)))
+            raise _Skip(
+                unavailable_reason
+                or _("The delivery chain could not be completed: %s")
+                % (
+                    ", ".join(
+                        "%s (%s)" % (p.name, dict(p._fields["state"]._description_selection(self.env))[p.state])
+                        for p in open_pickings - processed
+                    )
+                )
+            )
         for delivery in shipped:
             if not delivery.number_of_packages:
                 delivery.number_of_packages = len(delivery._label_packages()) or 1
 
-        backorders = self.env["stock.picking"].search([
-            ("id", "not in", unit["pickings"].ids),
-            ("backorder_id", "in", processed.ids),
-            ("state", "not in", ("done", "cancel")),
-        ]).filtered(lambda p: p._is_customer_delivery())
+        backorders = (
+            self.env["stock.picking"]
+            .search(
+                [
+                    ("id", "not in", unit["pickings"].ids),
+                    ("backorder_id", "in", processed.ids),
+                    ("state", "not in", ("done", "cancel")),
+                ]
+            )
+            .filtered(lambda p: p._is_customer_delivery())
+        )
         remaining = (deliveries - shipped) | backorders
         if remaining:
             return {
@@ -282,7 +306,9 @@ class DeliveryProcess(models.TransientModel):
         # is current: no need to drop the cache.
         self.env.cr.execute(
             "SELECT id FROM stock_picking WHERE id IN %s ORDER BY id FOR NO KEY UPDATE NOWAIT",
-            [tuple(pickings.ids)], log_exceptions=False)
+            [tuple(pickings.ids)],
+            log_exceptions=False,
+        )
 
     @api.model
     def _chain_order(self, pickings):
@@ -312,28 +338,38 @@ class DeliveryProcess(models.TransientModel):
     def _unavailable_reason(self, pickings):
         """Why nothing can leave yet, from the moves that wait for stock."""
         waiting = pickings.mapped("move_lines").filtered(
-            lambda m: m.state in ("confirmed", "partially_available") and not m.move_orig_ids)
+            lambda m: m.state in ("confirmed", "partially_available") and not m.move_orig_ids
+        )
         if not waiting:
             return ""
         details = []
         for move in waiting:
             reserved = float_round(move.reserved_availability, precision_rounding=move.product_uom.rounding)
-            details.append(_("%(product)s: %(available)s of %(demand)s %(uom)s available") % {
-                "product": move.product_id.display_name, "available": "%g" % reserved,
-                "demand": "%g" % move.product_uom_qty, "uom": move.product_uom.name})
+            details.append(
+                _("%(product)s: %(available)s of %(demand)s %(uom)s available")
+                % {
+                    "product": move.product_id.display_name,
+                    "available": "%g" % reserved,
+                    "demand": "%g" % move.product_uom_qty,
+                    "uom": move.product_uom.name,
+                }
+            )
         policy = pickings[:1].move_type
         if policy == "one" and any(m.reserved_availability for m in waiting):
-            return _("Not enough stock, and the order ships when all products are ready "
-                     "(shipping policy): %s.") % "; ".join(details)
+            return _(
+                "Not enough stock, and the order ships when all products are ready (shipping policy): %s."
+            ) % "; ".join(details)
         return _("Not enough stock: %s.") % "; ".join(details)
 
     def _partial_reason(self, remaining):
         moves = remaining.mapped("move_lines").filtered(lambda m: m.state not in ("done", "cancel"))
-        details = ", ".join("%s (%g %s)" % (m.product_id.display_name, m.product_uom_qty, m.product_uom.name)
-                            for m in moves)
-        return _("Shipped what is in stock (shipping policy: as soon as possible); "
-                 "the rest follows in backorder %(backorders)s: %(products)s.") % {
-            "backorders": ", ".join(remaining.mapped("name")), "products": details}
+        details = ", ".join(
+            "%s (%g %s)" % (m.product_id.display_name, m.product_uom_qty, m.product_uom.name) for m in moves
+        )
+        return _(
+            "Shipped what is in stock (shipping policy: as soon as possible); "
+            "the rest follows in backorder %(backorders)s: %(products)s."
+        ) % {"backorders": ", ".join(remaining.mapped("name")), "products": details}
 
     def _prepare_line_vals(self, result):
         return {
@@ -352,15 +388,22 @@ class DeliveryProcess(models.TransientModel):
             document = report.render_qweb_pdf(pickings.ids)
         except UserError as exc:
             _logger.warning("Shipping labels could not be printed: %s", exc.name)
-            self.label_error = _("The deliveries are done, but the labels could not be printed: "
-                                 "%s. Print them from the deliveries (Print > Shipping Labels).") % exc.name
+            self.label_error = (
+                _(
+                    "The deliveries are done, but the labels could not be printed: "
+                    "%s. Print them from the deliveries (Print > Shipping Labels)."
+                )
+                % exc.name
+            )
             return
         # Odoo 11 hands back the HTML instead while tests run (no wkhtmltopdf
         # under a test cursor): keep whatever came, named for what it is
         if isinstance(document, tuple):
             document = document[0]
         extension = "pdf" if document[:4] == b"%PDF" else "html"
-        self.write({
-            "label_pdf": base64.b64encode(document),
-            "label_filename": "%s.%s" % (_("shipping-labels"), extension),
-        })
+        self.write(
+            {
+                "label_pdf": base64.b64encode(document),
+                "label_filename": "%s.%s" % (_("shipping-labels"), extension),
+            }
+        )

@@ -13,13 +13,22 @@ class DeliveryProcessLine(models.TransientModel):
     name = fields.Char("Order", readonly=True)
     sale_order_id = fields.Many2one("sale.order", "Sales Order", readonly=True)
     picking_ids = fields.Many2many(
-        "stock.picking", "soon_delivery_process_line_picking_rel", "line_id", "picking_id",
-        string="Delivery Orders", readonly=True)
-    result = fields.Selection([
-        ("done", "Shipped"),
-        ("partial", "Partially shipped"),
-        ("skipped", "Left untouched"),
-    ], readonly=True, required=True)
+        "stock.picking",
+        "soon_delivery_process_line_picking_rel",
+        "line_id",
+        "picking_id",
+        string="Delivery Orders",
+        readonly=True,
+    )
+    result = fields.Selection(
+        [
+            ("done", "Shipped"),
+            ("partial", "Partially shipped"),
+            ("skipped", "Left untouched"),
+        ],
+        readonly=True,
+        required=True,
+    )
     sequence_result = fields.Integer(compute="_compute_sequence_result", store=True)
     reason = fields.Text("Details", readonly=True)
 

@@ -14,7 +14,8 @@ class StockBackorderConfirmation(models.TransientModel):
         # the backorder is cancelled after the transfer is done: send the
         # shipped email afterwards, so it does not announce goods that will
         # never come
-        res = super(StockBackorderConfirmation,
-                    self.with_context(soon_defer_shipped_email=True)).process_cancel_backorder()
+        res = super(
+            StockBackorderConfirmation, self.with_context(soon_defer_shipped_email=True)
+        ).process_cancel_backorder()
         self.pick_ids._schedule_shipped_email()
         return res

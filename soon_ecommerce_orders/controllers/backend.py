@@ -9,7 +9,6 @@ from odoo.tools import DEFAULT_SERVER_DATE_FORMAT
 
 
 class SoonWebsiteSaleBackend(WebsiteSaleBackend):
-
     @http.route()
     def fetch_dashboard_data(self, date_from=None, date_to=None):
         """The Website dashboard also shows the abandoned-cart recovery of the

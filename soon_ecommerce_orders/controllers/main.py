@@ -13,7 +13,7 @@ from werkzeug.urls import url_quote
 from ..models.settings_keys import PARAM_TERMS_REQUIRED
 
 #: ids are PostgreSQL integers: a larger number is an SQL error, not a missing record
-MAX_ID = 2 ** 31 - 1
+MAX_ID = 2**31 - 1
 _ID_RE = re.compile(r"[0-9]{1,10}", re.ASCII)
 #: Odoo's access tokens (uuid4) and our signed tokens: ASCII letters, digits, dashes
 _TOKEN_RE = re.compile(r"[A-Za-z0-9-]{1,128}", re.ASCII)
@@ -41,7 +41,7 @@ def to_quantity(value):
         if not _QTY_RE.fullmatch(value):
             return None
         value = float(value)
-    if isinstance(value, int) and abs(value) < 10 ** 15:
+    if isinstance(value, int) and abs(value) < 10**15:
         value = float(value)
     if isinstance(value, float) and math.isfinite(value):
         return value
@@ -62,11 +62,13 @@ class SoonWebsiteSale(WebsiteSale):
             # a number typed without its prefix is read in the address's country,
             # by default in the shop company's country
             country_id = to_id(data.get("country_id"))
-            country = request.env["res.country"].browse(country_id) if country_id \
-                else request.website.company_id.country_id
+            country = (
+                request.env["res.country"].browse(country_id) if country_id else request.website.company_id.country_id
+            )
             try:
-                data["phone"] = request.env["res.partner"].sudo()._phone_to_international(
-                    data["phone"], country.exists())
+                data["phone"] = (
+                    request.env["res.partner"].sudo()._phone_to_international(data["phone"], country.exists())
+                )
             except ValidationError as exc:
                 error["phone"] = "error"
                 error_message.append(exc.name)
@@ -117,29 +119,34 @@ class SoonWebsiteSale(WebsiteSale):
         if order._terms_acceptance_missing():
             raise UserError(self._terms_refusal())
         if acquirer is not None:
-            available = request.env["payment.acquirer"].search(expression.AND([
-                self._available_acquirers_domain(order), [("id", "=", acquirer.id)]]))
+            available = request.env["payment.acquirer"].search(
+                expression.AND([self._available_acquirers_domain(order), [("id", "=", acquirer.id)]])
+            )
             if not available:
                 raise UserError(_("This payment method is not available. Please choose another one."))
 
     @staticmethod
     def _available_acquirers_domain(order):
         # same availability rule as the payment page (website_sale._get_shop_payment_values)
-        return expression.AND([
-            ["&", ("website_published", "=", True), ("company_id", "=", order.company_id.id)],
-            ["|", ("specific_countries", "=", False), ("country_ids", "in", [order.partner_id.country_id.id])],
-        ])
+        return expression.AND(
+            [
+                ["&", ("website_published", "=", True), ("company_id", "=", order.company_id.id)],
+                ["|", ("specific_countries", "=", False), ("country_ids", "in", [order.partner_id.country_id.id])],
+            ]
+        )
 
     @http.route()
-    def payment_transaction(self, acquirer_id=None, save_token=False, so_id=None, access_token=None, token=None,
-                            **kwargs):
+    def payment_transaction(
+        self, acquirer_id=None, save_token=False, so_id=None, access_token=None, token=None, **kwargs
+    ):
         acquirer_id = to_id(acquirer_id)
         if not acquirer_id:
             raise UserError(_("This payment method is not available. Please choose another one."))
         if so_id is not None and so_id is not False and so_id != "":
             so_id = to_id(so_id)
-            if not so_id or not (not access_token or isinstance(access_token, str)
-                                 and _TOKEN_RE.fullmatch(access_token)):
+            if not so_id or not (
+                not access_token or isinstance(access_token, str) and _TOKEN_RE.fullmatch(access_token)
+            ):
                 raise UserError(_("This order does not exist or is not yours."))
         else:
             so_id = None
@@ -154,8 +161,9 @@ class SoonWebsiteSale(WebsiteSale):
             self._check_payment_allowed(order, request.env["payment.acquirer"].browse(acquirer_id))
             if token:
                 self._check_payment_token(order, token, acquirer_id)
-        return super().payment_transaction(acquirer_id, save_token=save_token, so_id=so_id,
-                                           access_token=access_token, token=token, **kwargs)
+        return super().payment_transaction(
+            acquirer_id, save_token=save_token, so_id=so_id, access_token=access_token, token=token, **kwargs
+        )
 
     @staticmethod
     def _payment_order(so_id, access_token):
@@ -174,8 +182,11 @@ class SoonWebsiteSale(WebsiteSale):
     def _check_payment_token(order, token_id, acquirer_id=None):
         """A saved card can only pay the orders of its owner (Odoo 11 takes any token id)."""
         token = request.env["payment.token"].sudo().browse(token_id).exists()
-        if not token or token.partner_id.commercial_partner_id != order.partner_id.commercial_partner_id \
-                or (acquirer_id and token.acquirer_id.id != acquirer_id):
+        if (
+            not token
+            or token.partner_id.commercial_partner_id != order.partner_id.commercial_partner_id
+            or (acquirer_id and token.acquirer_id.id != acquirer_id)
+        ):
             raise UserError(_("This payment method is not available. Please choose another one."))
         return token
 
@@ -254,8 +265,9 @@ class SoonWebsiteSale(WebsiteSale):
             if value is not None and quantity is None:
                 raise UserError(_("Please enter a valid quantity."))
             quantities.append(quantity)
-        return super().cart_update_json(product_id=product_id, line_id=line_id, add_qty=quantities[0],
-                                        set_qty=quantities[1], display=display)
+        return super().cart_update_json(
+            product_id=product_id, line_id=line_id, add_qty=quantities[0], set_qty=quantities[1], display=display
+        )
 
     # ------------------------------------------------------ abandoned-cart emails
     @http.route()
@@ -274,8 +286,7 @@ class SoonWebsiteSale(WebsiteSale):
             return self.cart_resume(order.id, access_token)
         return super().cart(access_token=None, revive=revive, **post)
 
-    @http.route(["/shop/cart/resume/<int:order_id>/<string:access_token>"], type="http", auth="public",
-                website=True)
+    @http.route(["/shop/cart/resume/<int:order_id>/<string:access_token>"], type="http", auth="public", website=True)
     def cart_resume(self, order_id, access_token, **kw):
         """The reminder's "Resume your order" link: that cart, for that customer."""
         if not to_id(order_id):
@@ -289,14 +300,21 @@ class SoonWebsiteSale(WebsiteSale):
             request.session["sale_order_id"] = order.id
             return request.redirect("/shop/cart")
         if decision == "login":
-            return request.redirect("/web/login?redirect=%s" % url_quote(
-                "/shop/cart/resume/%d/%s" % (order.id, access_token)))
+            return request.redirect(
+                "/web/login?redirect=%s" % url_quote("/shop/cart/resume/%d/%s" % (order.id, access_token))
+            )
         values = {"order": order, "decision": decision, "access_token": access_token}
         status = 403 if decision == "forbidden" else 200
         return request.render("soon_ecommerce_orders.cart_resume_refused", values, status=status)
 
-    @http.route(["/shop/cart/unsubscribe/<int:partner_id>/<string:token>"], type="http", auth="public",
-                website=True, methods=["GET", "POST"], csrf=False)
+    @http.route(
+        ["/shop/cart/unsubscribe/<int:partner_id>/<string:token>"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        csrf=False,
+    )
     def cart_reminders_unsubscribe(self, partner_id, token, **kw):
         """Stop the abandoned-cart reminders, without logging in.
 
@@ -313,5 +331,7 @@ class SoonWebsiteSale(WebsiteSale):
         done = request.httprequest.method == "POST"
         if done:
             partner._cart_recovery_unsubscribe()
-        return request.render("soon_ecommerce_orders.cart_reminders_unsubscribe", {
-            "partner": partner, "token": token, "done": done or partner.cart_recovery_opt_out})
+        return request.render(
+            "soon_ecommerce_orders.cart_reminders_unsubscribe",
+            {"partner": partner, "token": token, "done": done or partner.cart_recovery_opt_out},
+        )

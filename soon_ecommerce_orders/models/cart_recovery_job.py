@@ -9,6 +9,7 @@ claims each cart, queues its email and logs it on the order
 (``sale.order._cart_recovery_log``).  An AbstractModel: it has no records,
 hence no access rights; all its methods are private (not callable over RPC).
 """
+
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -112,8 +113,7 @@ class CartRecoveryJob(models.AbstractModel):
                 # the ORM cache grows with every batch: keep the worker's memory flat
                 self.invalidate_cache()
         if any(stats.values()):
-            _logger.info("Abandoned cart reminders: %(sent)d queued, %(skipped)d not ready, %(failed)d failed",
-                         stats)
+            _logger.info("Abandoned cart reminders: %(sent)d queued, %(skipped)d not ready, %(failed)d failed", stats)
         return stats
 
     @api.model
@@ -128,7 +128,8 @@ class CartRecoveryJob(models.AbstractModel):
         """
         now_dt = fields.Datetime.from_string(now)
         oldest = fields.Datetime.to_string(now_dt - timedelta(days=config.max_age_days))
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT so.id, so.cart_last_activity
               FROM sale_order so
               JOIN res_partner partner ON partner.id = so.partner_id
@@ -168,20 +169,23 @@ class CartRecoveryJob(models.AbstractModel):
              ORDER BY so.cart_last_activity, so.id
              LIMIT %(limit)s
                FOR UPDATE OF so SKIP LOCKED
-        """, {
-            "previous_step": step.number - 1,
-            "idle_before": fields.Datetime.to_string(now_dt - timedelta(hours=step.delay_hours)),
-            "activity_after": max(config.activation_date, oldest),
-            "oldest": oldest,
-            "after_activity": after[0],
-            "after_id": after[1],
-            "first": step.number == 1,
-            "previous_before": fields.Datetime.to_string(
-                now_dt - timedelta(hours=step.delay_hours - step.previous_delay_hours)),
-            "public_partners": tuple(self.env["sale.order"]._cart_recovery_public_partner_ids()),
-            "blocking_tx": BLOCKING_TX,
-            "limit": limit,
-        })
+        """,
+            {
+                "previous_step": step.number - 1,
+                "idle_before": fields.Datetime.to_string(now_dt - timedelta(hours=step.delay_hours)),
+                "activity_after": max(config.activation_date, oldest),
+                "oldest": oldest,
+                "after_activity": after[0],
+                "after_id": after[1],
+                "first": step.number == 1,
+                "previous_before": fields.Datetime.to_string(
+                    now_dt - timedelta(hours=step.delay_hours - step.previous_delay_hours)
+                ),
+                "public_partners": tuple(self.env["sale.order"]._cart_recovery_public_partner_ids()),
+                "blocking_tx": BLOCKING_TX,
+                "limit": limit,
+            },
+        )
         rows = self.env.cr.fetchall()
         return [row[0] for row in rows], (rows[-1][1], rows[-1][0]) if rows else after
 
@@ -210,8 +214,10 @@ class CartRecoveryJob(models.AbstractModel):
         of the cart's warehouse; "never" and "custom" sell regardless of stock.
         """
         lines = carts.mapped("order_line").filtered(
-            lambda line: line.product_id.type == "product"
-            and line.product_id.inventory_availability in ("always", "threshold"))
+            lambda line: (
+                line.product_id.type == "product" and line.product_id.inventory_availability in ("always", "threshold")
+            )
+        )
         by_warehouse = defaultdict(lambda: self.env["sale.order.line"])
         for line in lines:
             by_warehouse[line.order_id.warehouse_id] |= line
@@ -222,8 +228,13 @@ class CartRecoveryJob(models.AbstractModel):
             wanted = defaultdict(float)
             for line in wh_lines:
                 wanted[(line.order_id.id, line.product_id.id)] += line.product_uom_qty
-            out |= carts.browse({order_id for (order_id, product_id), qty in wanted.items()
-                                 if tools.float_compare(qty, available[product_id], precision_digits=3) > 0})
+            out |= carts.browse(
+                {
+                    order_id
+                    for (order_id, product_id), qty in wanted.items()
+                    if tools.float_compare(qty, available[product_id], precision_digits=3) > 0
+                }
+            )
         return out
 
     @api.model
@@ -237,8 +248,12 @@ class CartRecoveryJob(models.AbstractModel):
         except TransactionRollbackError:
             raise  # the whole batch is selected again
         except Exception:
-            _logger.exception("Abandoned cart reminder %d of %s (%s) could not be queued",
-                              step.number, cart.name, cart.partner_id.email)
+            _logger.exception(
+                "Abandoned cart reminder %d of %s (%s) could not be queued",
+                step.number,
+                cart.name,
+                cart.partner_id.email,
+            )
             return False
 
     @api.model
@@ -246,15 +261,17 @@ class CartRecoveryJob(models.AbstractModel):
         """Claim ``cart`` for ``step``, queue its email and log it, in the
         current transaction (the caller holds the row lock)."""
         cart.ensure_one()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             UPDATE sale_order
                SET cart_recovery_step = %s, cart_recovery_last_date = %s, cart_recovery_email_sent = true
              WHERE id = %s AND state = 'draft' AND cart_recovery_step = %s
          RETURNING id
-        """, (step.number, now, cart.id, step.number - 1))
+        """,
+            (step.number, now, cart.id, step.number - 1),
+        )
         claimed = self.env.cr.fetchone()
-        cart.invalidate_cache(["cart_recovery_step", "cart_recovery_last_date", "cart_recovery_email_sent"],
-                              cart.ids)
+        cart.invalidate_cache(["cart_recovery_step", "cart_recovery_last_date", "cart_recovery_email_sent"], cart.ids)
         if not claimed:
             return False
         mail = self._queue_mail(cart, step.template)
@@ -274,14 +291,21 @@ class CartRecoveryJob(models.AbstractModel):
         partner = cart.partner_id
         unsubscribe_url = partner.sudo()._cart_recovery_unsubscribe_url()
         mail_id = template.sudo().send_mail(
-            cart.id, force_send=False, email_values={
+            cart.id,
+            force_send=False,
+            email_values={
                 "recipient_ids": [(6, 0, partner.ids)],
                 "partner_ids": [(6, 0, partner.ids)],
                 "email_to": False,
                 "email_cc": False,
                 # kept after sending: the reminder log shows its delivery status
                 "auto_delete": False,
-                "headers": repr({"List-Unsubscribe": "<%s>" % unsubscribe_url,
-                                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}),
-            })
+                "headers": repr(
+                    {
+                        "List-Unsubscribe": "<%s>" % unsubscribe_url,
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    }
+                ),
+            },
+        )
         return self.env["mail.mail"].sudo().browse(mail_id)

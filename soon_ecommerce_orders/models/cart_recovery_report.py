@@ -13,6 +13,7 @@ grouping (month, reminder number, salesperson...):
   currency),
 * Recovery Rate = Carts Recovered / Reminders Sent (an average of 100/0 values).
 """
+
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models, tools
@@ -36,10 +37,12 @@ class CartRecoveryReport(models.Model):
     confirmation_date = fields.Datetime("Confirmed On", readonly=True)
     reminder_count = fields.Integer("Reminders Sent", readonly=True)
     recovered_count = fields.Integer("Carts Recovered", readonly=True)
-    recovered_amount = fields.Float("Recovered Revenue", readonly=True,
-                                    help="Untaxed amount of the recovered carts, in the company's currency.")
-    recovery_rate = fields.Float("Recovery Rate (%)", readonly=True, group_operator="avg",
-                                 help="Carts recovered per 100 reminders sent.")
+    recovered_amount = fields.Float(
+        "Recovered Revenue", readonly=True, help="Untaxed amount of the recovered carts, in the company's currency."
+    )
+    recovery_rate = fields.Float(
+        "Recovery Rate (%)", readonly=True, group_operator="avg", help="Carts recovered per 100 reminders sent."
+    )
 
     @api.model_cr
     def init(self):

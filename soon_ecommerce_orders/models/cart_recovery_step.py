@@ -7,6 +7,7 @@ too); the records of this model are the optional follow-ups (2, 3...), each
 with its own delay and template.  Every delay counts from the customer's last
 change to the cart.
 """
+
 from ast import literal_eval
 from collections import namedtuple
 
@@ -28,12 +29,20 @@ class CartRecoveryStep(models.Model):
 
     name = fields.Char("Reminder", compute="_compute_name")
     delay_hours = fields.Float(
-        "Send After (hours)", required=True, default=24.0,
+        "Send After (hours)",
+        required=True,
+        default=24.0,
         help="Hours without any change to the cart before this reminder is sent, counted from the "
-             "customer's last change to the cart, like the first reminder.")
+        "customer's last change to the cart, like the first reminder.",
+    )
     template_id = fields.Many2one(
-        "mail.template", "Email Template", required=True, ondelete="restrict",
-        domain=[("model", "=", "sale.order")], default=lambda self: self._default_template_id())
+        "mail.template",
+        "Email Template",
+        required=True,
+        ondelete="restrict",
+        domain=[("model", "=", "sale.order")],
+        default=lambda self: self._default_template_id(),
+    )
     active = fields.Boolean(default=True)
 
     # ---------------------------------------------------------------- defaults
@@ -54,13 +63,21 @@ class CartRecoveryStep(models.Model):
         max_age_hours = self._max_age_days() * 24
         for step in self.filtered("active"):
             if step.delay_hours <= first_delay:
-                raise ValidationError(_(
-                    "A follow-up reminder must wait longer than the first one: set more than %s hours "
-                    "(the abandoned cart delay of the website settings).") % ("%g" % first_delay))
+                raise ValidationError(
+                    _(
+                        "A follow-up reminder must wait longer than the first one: set more than %s hours "
+                        "(the abandoned cart delay of the website settings)."
+                    )
+                    % ("%g" % first_delay)
+                )
             if step.delay_hours >= max_age_hours:
-                raise ValidationError(_(
-                    "A follow-up reminder must be sent before carts get too old to be reminded: set fewer "
-                    "than %s hours (the maximum cart age of the website settings).") % ("%g" % max_age_hours))
+                raise ValidationError(
+                    _(
+                        "A follow-up reminder must be sent before carts get too old to be reminded: set fewer "
+                        "than %s hours (the maximum cart age of the website settings)."
+                    )
+                    % ("%g" % max_age_hours)
+                )
             if self.search_count([("id", "!=", step.id), ("delay_hours", "=", step.delay_hours)]):
                 raise ValidationError(_("There is already a reminder after %s hours.") % ("%g" % step.delay_hours))
 
@@ -94,8 +111,11 @@ class CartRecoveryStep(models.Model):
     @api.model
     def _first_template(self):
         """The template of the first reminder: the setting, else this add-on's."""
-        return self._configured_template() or self._default_template_id() or self.env.ref(
-            "website_sale.mail_template_sale_cart_recovery", raise_if_not_found=False)
+        return (
+            self._configured_template()
+            or self._default_template_id()
+            or self.env.ref("website_sale.mail_template_sale_cart_recovery", raise_if_not_found=False)
+        )
 
     @api.model
     def _install_default_template(self):
@@ -112,7 +132,8 @@ class CartRecoveryStep(models.Model):
         """The reminders in the order they are sent: reminder 1 from the website
         settings, then the active follow-ups by increasing delay."""
         steps = [Step(1, self.env["sale.order"]._abandoned_cart_delay(), 0.0, self._first_template())]
-        for record in self.sudo().search([]):
+        # every follow-up: a handful of rows a shop configures
+        for record in self.sudo().search([]):  # pylint: disable=no-search-all
             if record.delay_hours > steps[-1].delay_hours:  # the constraints make this always true
                 steps.append(Step(len(steps) + 1, record.delay_hours, steps[-1].delay_hours, record.template_id))
         return steps

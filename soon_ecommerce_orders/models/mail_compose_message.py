@@ -2,7 +2,8 @@
 from odoo import api, models
 
 
-class MailComposeMessage(models.TransientModel):
+# extends mail's composer (a wizard of another add-on); this add-on has no wizard of its own
+class MailComposeMessage(models.TransientModel):  # pylint: disable=no-wizard-in-models
     _inherit = "mail.compose.message"
 
     @api.multi
@@ -36,8 +37,13 @@ class MailComposeMessage(models.TransientModel):
                 res_ids = self.env.context["active_ids"]
             else:
                 res_ids = [wizard.res_id]
-            carts = self.env["sale.order"].sudo().browse(res_ids).exists().filtered(
-                lambda order: order.website_order and order.state == "draft")
+            carts = (
+                self.env["sale.order"]
+                .sudo()
+                .browse(res_ids)
+                .exists()
+                .filtered(lambda order: order.website_order and order.state == "draft")
+            )
             if carts:
                 result[wizard] = carts
         return result

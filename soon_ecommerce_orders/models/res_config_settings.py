@@ -29,28 +29,37 @@ class ResConfigSettings(models.TransientModel):
     terms_required = fields.Boolean(
         "Require Terms & Conditions",
         help="Customers must tick 'I agree to the terms and conditions' before paying. "
-             "The order records when, by whom, from which IP address and which version "
-             "of the terms was accepted.")
+        "The order records when, by whom, from which IP address and which version "
+        "of the terms was accepted.",
+    )
     unpaid_reminder_days = fields.Integer(
         "Payment Reminder After (days)",
         help="Days after checkout after which a customer who chose cash on delivery, pay in "
-             "store or wire transfer and has not paid gets one reminder. 0 = never.")
+        "store or wire transfer and has not paid gets one reminder. 0 = never.",
+    )
     unpaid_cancel_days = fields.Integer(
         "Cancel Unpaid Quotations After (days)",
-        help="Days after checkout after which an unpaid quotation is cancelled. 0 = never.")
+        help="Days after checkout after which an unpaid quotation is cancelled. 0 = never.",
+    )
     cart_abandoned_delay = fields.Float(
         help="Hours without any change to a cart after which it counts as abandoned (Abandoned Carts "
-             "list) and its customer gets the first reminder.")
+        "list) and its customer gets the first reminder."
+    )
     cart_recovery_auto = fields.Boolean(
         "Automatically send abandoned checkout emails",
         help="Every 15 minutes, email the customers who left products in their cart. Only carts changed "
-             "after the feature is switched on are emailed.")
+        "after the feature is switched on are emailed.",
+    )
     cart_recovery_activation_date = fields.Datetime(
-        "Sending Since", readonly=True,
-        help="When the automatic emails were switched on: carts abandoned before are never emailed.")
+        "Sending Since",
+        readonly=True,
+        help="When the automatic emails were switched on: carts abandoned before are never emailed.",
+    )
     cart_recovery_max_age_days = fields.Integer(
-        "Do Not Remind Carts Older Than (days)", default=DEFAULT_MAX_AGE_DAYS,
-        help="Carts created more than this number of days ago get no reminder.")
+        "Do Not Remind Carts Older Than (days)",
+        default=DEFAULT_MAX_AGE_DAYS,
+        help="Carts created more than this number of days ago get no reminder.",
+    )
     cart_recovery_step_count = fields.Integer("Follow-up Reminders", readonly=True)
 
     @api.constrains("unpaid_reminder_days", "unpaid_cancel_days")
@@ -58,13 +67,21 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             if settings.unpaid_reminder_days < 0 or settings.unpaid_cancel_days < 0:
                 raise ValidationError(_("The number of days cannot be negative (0 turns the action off)."))
-            if settings.unpaid_cancel_days and settings.unpaid_reminder_days \
-                    and settings.unpaid_cancel_days <= settings.unpaid_reminder_days:
-                raise ValidationError(_("Unpaid quotations must be cancelled after the payment reminder: "
-                                        "set more days for the cancellation than for the reminder."))
+            if (
+                settings.unpaid_cancel_days
+                and settings.unpaid_reminder_days
+                and settings.unpaid_cancel_days <= settings.unpaid_reminder_days
+            ):
+                raise ValidationError(
+                    _(
+                        "Unpaid quotations must be cancelled after the payment reminder: "
+                        "set more days for the cancellation than for the reminder."
+                    )
+                )
 
-    @api.constrains("cart_abandoned_delay", "cart_recovery_max_age_days", "cart_recovery_auto",
-                    "cart_recovery_mail_template")
+    @api.constrains(
+        "cart_abandoned_delay", "cart_recovery_max_age_days", "cart_recovery_auto", "cart_recovery_mail_template"
+    )
     def _check_cart_recovery(self):
         for settings in self:
             if settings.cart_abandoned_delay <= 0:
@@ -72,18 +89,28 @@ class ResConfigSettings(models.TransientModel):
             if settings.cart_recovery_max_age_days < 1:
                 raise ValidationError(_("The maximum age of a cart to remind must be at least 1 day."))
             if settings.cart_recovery_max_age_days * 24 <= settings.cart_abandoned_delay:
-                raise ValidationError(_("Carts would be too old to remind before they count as abandoned: "
-                                        "set a maximum age longer than the abandoned cart delay."))
+                raise ValidationError(
+                    _(
+                        "Carts would be too old to remind before they count as abandoned: "
+                        "set a maximum age longer than the abandoned cart delay."
+                    )
+                )
             if settings.cart_recovery_auto and not settings.cart_recovery_mail_template:
                 raise ValidationError(_("Choose the email template of the abandoned checkout emails."))
-            steps = self.env["sale.cart.recovery.step"].sudo().search([])
+            # every follow-up (a handful of rows) is checked against the maximum age
+            steps = self.env["sale.cart.recovery.step"].sudo().search([])  # pylint: disable=no-search-all
             max_age_hours = settings.cart_recovery_max_age_days * 24
-            misplaced = [step.name for step in steps
-                         if not settings.cart_abandoned_delay < step.delay_hours < max_age_hours]
+            misplaced = [
+                step.name for step in steps if not settings.cart_abandoned_delay < step.delay_hours < max_age_hours
+            ]
             if misplaced:
-                raise ValidationError(_(
-                    "The follow-up reminders must be sent after the first one and before carts get too old: "
-                    "change the delay, the maximum age or these reminders: %s") % ", ".join(misplaced))
+                raise ValidationError(
+                    _(
+                        "The follow-up reminders must be sent after the first one and before carts get too old: "
+                        "change the delay, the maximum age or these reminders: %s"
+                    )
+                    % ", ".join(misplaced)
+                )
 
     @api.model
     def get_values(self):
@@ -96,8 +123,9 @@ class ResConfigSettings(models.TransientModel):
             except ValueError:
                 res[field_name] = default
         # Odoo shows no template until the setting is saved once: show the one the emails use
-        res["cart_recovery_mail_template"] = res.get("cart_recovery_mail_template") or \
-            self.env["sale.cart.recovery.step"]._first_template().id
+        res["cart_recovery_mail_template"] = (
+            res.get("cart_recovery_mail_template") or self.env["sale.cart.recovery.step"]._first_template().id
+        )
         res["cart_recovery_activation_date"] = params.get_param(PARAM_ACTIVATION) or False
         res["cart_recovery_step_count"] = self.env["sale.cart.recovery.step"].sudo().search_count([])
         return res

@@ -27,15 +27,22 @@ class ResPartner(models.Model):
         except phonenumbers.NumberParseException:
             parsed = None
         if parsed is None or not phonenumbers.is_valid_number(parsed):
-            raise ValidationError(_("%s is not a valid phone number. Please enter it with its area code, "
-                                    "or in international format (+84 ...).") % number)
+            raise ValidationError(
+                _(
+                    "%s is not a valid phone number. Please enter it with its area code, "
+                    "or in international format (+84 ...)."
+                )
+                % number
+            )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     # ---------------------------------------------------- abandoned-cart reminders
     cart_recovery_opt_out = fields.Boolean(
-        "No Cart Reminders", copy=False,
+        "No Cart Reminders",
+        copy=False,
         help="The customer unsubscribed from the abandoned-cart reminders (link in the email): "
-             "they get no more of them. The general Opt-Out (mass mailing) also stops them.")
+        "they get no more of them. The general Opt-Out (mass mailing) also stops them.",
+    )
 
     def _cart_recovery_unsubscribe_token(self):
         """Signed with the database secret: the link works without logging in and
@@ -57,8 +64,11 @@ class ResPartner(models.Model):
     def _cart_recovery_unsubscribe_token_ok(self, token):
         self.ensure_one()
         # bytes: a non-ASCII str token makes compare_digest raise TypeError
-        return bool(token) and isinstance(token, str) and hmac.compare_digest(
-            self._cart_recovery_unsubscribe_token().encode(), token.encode())
+        return (
+            bool(token)
+            and isinstance(token, str)
+            and hmac.compare_digest(self._cart_recovery_unsubscribe_token().encode(), token.encode())
+        )
 
     def _cart_recovery_unsubscribe(self):
         self.ensure_one()

@@ -45,57 +45,83 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ fields
     website_order = fields.Boolean(
-        "Website Order", readonly=True, copy=False, default=False,
+        readonly=True,
+        copy=False,
+        default=False,
         help="Created by a customer on the website (cart and checkout). Quotations "
-             "created in the back office are never website orders, even in a "
-             "website sales team.")
+        "created in the back office are never website orders, even in a "
+        "website sales team.",
+    )
     cart_last_activity = fields.Datetime(
-        "Last Cart Activity", readonly=True, copy=False,
-        help="Last time the customer changed this cart on the website.")
+        "Last Cart Activity", readonly=True, copy=False, help="Last time the customer changed this cart on the website."
+    )
     website_status = fields.Selection(
-        [("quotation", "Quotation"), ("sent", "Quotation sent"),
-         ("order", "Order"), ("cancel", "Cancelled")],
-        string="eCommerce Status", compute="_compute_website_status",
+        [("quotation", "Quotation"), ("sent", "Quotation sent"), ("order", "Order"), ("cancel", "Cancelled")],
+        string="eCommerce Status",
+        compute="_compute_website_status",
         search="_search_website_status",
         help="Quotation: products are in the cart, checkout not done.\n"
-             "Quotation sent: checkout done and order confirmed by the customer, "
-             "payment not confirmed yet.\n"
-             "Order: checkout done and payment received (or confirmed by the shop).")
+        "Quotation sent: checkout done and order confirmed by the customer, "
+        "payment not confirmed yet.\n"
+        "Order: checkout done and payment received (or confirmed by the shop).",
+    )
     payment_status = fields.Selection(
-        [("not_paid", "Not paid"), ("pending", "Pending"), ("authorized", "Authorized"),
-         ("paid", "Paid"), ("refunded", "Refunded")],
-        string="Payment Status", compute="_compute_payment_status", store=True,
-        readonly=True, copy=False, track_visibility="onchange")
+        [
+            ("not_paid", "Not paid"),
+            ("pending", "Pending"),
+            ("authorized", "Authorized"),
+            ("paid", "Paid"),
+            ("refunded", "Refunded"),
+        ],
+        compute="_compute_payment_status",
+        store=True,
+        readonly=True,
+        copy=False,
+        track_visibility="onchange",
+    )
     has_order_lines = fields.Boolean(
-        "Has Lines", compute="_compute_has_order_lines", search="_search_has_order_lines",
-        help="The order or cart holds at least one line.")
+        "Has Lines",
+        compute="_compute_has_order_lines",
+        search="_search_has_order_lines",
+        help="The order or cart holds at least one line.",
+    )
     is_unpaid_order = fields.Boolean(
-        "Unpaid Order", compute="_compute_is_unpaid_order", search="_search_is_unpaid_order",
-        help="Checkout done, payment not received.")
+        "Unpaid Order",
+        compute="_compute_is_unpaid_order",
+        search="_search_is_unpaid_order",
+        help="Checkout done, payment not received.",
+    )
     is_paid_not_confirmed = fields.Boolean(
-        "Paid but Not Confirmed", compute="_compute_is_paid_not_confirmed",
+        "Paid but Not Confirmed",
+        compute="_compute_is_paid_not_confirmed",
         search="_search_is_paid_not_confirmed",
-        help="A payment was received or authorized but the order is still a quotation.")
+        help="A payment was received or authorized but the order is still a quotation.",
+    )
     checkout_date = fields.Datetime(
-        "Checkout Date", readonly=True, copy=False,
-        help="When the customer finished the checkout (the quotation was sent).")
-    unpaid_reminder_date = fields.Datetime(
-        "Payment Reminder Sent", readonly=True, copy=False)
+        readonly=True, copy=False, help="When the customer finished the checkout (the quotation was sent)."
+    )
+    unpaid_reminder_date = fields.Datetime("Payment Reminder Sent", readonly=True, copy=False)
     terms_accepted_date = fields.Datetime("Terms Accepted On", readonly=True, copy=False)
-    terms_accepted_user_id = fields.Many2one(
-        "res.users", "Terms Accepted By", readonly=True, copy=False)
-    terms_accepted_partner_id = fields.Many2one(
-        "res.partner", "Terms Accepted For", readonly=True, copy=False)
+    terms_accepted_user_id = fields.Many2one("res.users", "Terms Accepted By", readonly=True, copy=False)
+    terms_accepted_partner_id = fields.Many2one("res.partner", "Terms Accepted For", readonly=True, copy=False)
     terms_accepted_ip = fields.Char("Terms Accepted From IP", readonly=True, copy=False)
     terms_hash = fields.Char(
-        "Accepted Terms Fingerprint", readonly=True, copy=False,
-        help="SHA-256 of the terms and conditions text the customer accepted.")
+        "Accepted Terms Fingerprint",
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the terms and conditions text the customer accepted.",
+    )
     cart_recovery_step = fields.Integer(
-        "Cart Reminders Sent", readonly=True, copy=False, default=0,
-        help="Number of abandoned-cart reminders sent for this cart, automatic and manual.")
+        "Cart Reminders Sent",
+        readonly=True,
+        copy=False,
+        default=0,
+        help="Number of abandoned-cart reminders sent for this cart, automatic and manual.",
+    )
     cart_recovery_last_date = fields.Datetime("Last Cart Reminder", readonly=True, copy=False)
     cart_recovery_reminder_ids = fields.One2many(
-        "sale.cart.recovery.reminder", "order_id", "Cart Reminders", readonly=True, copy=False)
+        "sale.cart.recovery.reminder", "order_id", "Cart Reminders", readonly=True, copy=False
+    )
 
     # ---------------------------------------------------------------- computes
     @api.depends("state")
@@ -117,14 +143,17 @@ class SaleOrder(models.Model):
         for order in self:
             tx_states = set(order.sudo().payment_tx_ids.mapped("state"))
             order.payment_status = next(
-                (status for tx_state, status in PAYMENT_STATUS_PRIORITY if tx_state in tx_states),
-                "not_paid")
+                (status for tx_state, status in PAYMENT_STATUS_PRIORITY if tx_state in tx_states), "not_paid"
+            )
 
     @api.depends("website_order", "state", "payment_status")
     def _compute_is_unpaid_order(self):
         for order in self:
-            order.is_unpaid_order = (order.website_order and order.state in ("sent", "sale", "done")
-                                     and order.payment_status in UNPAID_STATUSES)
+            order.is_unpaid_order = (
+                order.website_order
+                and order.state in ("sent", "sale", "done")
+                and order.payment_status in UNPAID_STATUSES
+            )
 
     @api.depends("state", "payment_status")
     def _compute_is_paid_not_confirmed(self):
@@ -148,8 +177,13 @@ class SaleOrder(models.Model):
         if operator not in ("=", "!="):
             raise UserError(_("Unsupported search operator."))
         positive = (operator == "=") == bool(value)
-        return [("id", "inselect" if positive else "not inselect",
-                 ("SELECT order_id FROM sale_order_line WHERE order_id IS NOT NULL", ()))]
+        return [
+            (
+                "id",
+                "inselect" if positive else "not inselect",
+                ("SELECT order_id FROM sale_order_line WHERE order_id IS NOT NULL", ()),
+            )
+        ]
 
     def _boolean_search(self, domain, operator, value):
         if operator not in ("=", "!="):
@@ -201,9 +235,13 @@ class SaleOrder(models.Model):
         public_partner = self.env.ref("base.public_partner")
         for order in self:
             order.is_abandoned_cart = bool(
-                order.website_order and order.state == "draft" and order.order_line
-                and order.cart_last_activity and order.cart_last_activity <= limit
-                and order.partner_id != public_partner)
+                order.website_order
+                and order.state == "draft"
+                and order.order_line
+                and order.cart_last_activity
+                and order.cart_last_activity <= limit
+                and order.partner_id != public_partner
+            )
 
     @api.model
     def _unpaid_orders_domain(self):
@@ -240,33 +278,39 @@ class SaleOrder(models.Model):
             # the reminder job: one range per reminder number (cart_recovery_step =
             # n - 1, last activity within the step's window), in keyset order
             "sale_order_soon_cart_recovery_idx": (
-                "cart_recovery_step, cart_last_activity, id", "website_order = true AND state = 'draft'"),
-            "sale_order_soon_abandoned_idx": (
-                "cart_last_activity", "website_order = true AND state = 'draft'"),
+                "cart_recovery_step, cart_last_activity, id",
+                "website_order = true AND state = 'draft'",
+            ),
+            "sale_order_soon_abandoned_idx": ("cart_last_activity", "website_order = true AND state = 'draft'"),
             "sale_order_soon_unpaid_idx": (
-                "date_order", "website_order = true AND state IN ('sent', 'sale', 'done') "
-                              "AND payment_status IN ('not_paid', 'pending')"),
+                "date_order",
+                "website_order = true AND state IN ('sent', 'sale', 'done') "
+                "AND payment_status IN ('not_paid', 'pending')",
+            ),
             "sale_order_soon_paid_unconfirmed_idx": (
-                "date_order", "payment_status IN ('paid', 'authorized') AND state IN ('draft', 'sent')"),
-            "sale_order_soon_ageing_idx": (
-                "checkout_date", "website_order = true AND state = 'sent'"),
+                "date_order",
+                "payment_status IN ('paid', 'authorized') AND state IN ('draft', 'sent')",
+            ),
+            "sale_order_soon_ageing_idx": ("checkout_date", "website_order = true AND state = 'sent'"),
         }
         for name, (column, where) in indexes.items():
             # identifiers and predicates are the constants above
             self.env.cr.execute(  # pylint: disable=sql-injection
-                "CREATE INDEX IF NOT EXISTS %s ON sale_order (%s) WHERE %s" % (name, column, where))
+                "CREATE INDEX IF NOT EXISTS %s ON sale_order (%s) WHERE %s" % (name, column, where)
+            )
         # Odoo 11 does not index payment_transaction.sale_order_id: the reminder job
         # (and every read of an order's transactions) looks transactions up by order
-        self.env.cr.execute("CREATE INDEX IF NOT EXISTS payment_transaction_soon_sale_order_idx "
-                            "ON payment_transaction (sale_order_id) WHERE sale_order_id IS NOT NULL")
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS payment_transaction_soon_sale_order_idx "
+            "ON payment_transaction (sale_order_id) WHERE sale_order_id IS NOT NULL"
+        )
 
     # ---------------------------------------------------------------- workflow
     @api.multi
     def force_quotation_send(self):
         """A pending payment (transfer, cash on delivery, pay in store) ends the
         checkout: remember when, the unpaid-orders ageing counts from there."""
-        self.filtered(lambda o: o.website_order and not o.checkout_date).write(
-            {"checkout_date": fields.Datetime.now()})
+        self.filtered(lambda o: o.website_order and not o.checkout_date).write({"checkout_date": fields.Datetime.now()})
         return super().force_quotation_send()
 
     # ---------------------------------------------------------------- onchange
@@ -292,8 +336,9 @@ class SaleOrder(models.Model):
         return result
 
     def _website_for_assignment(self):
-        return self.env["website"].sudo().search([("company_id", "=", self.company_id.id)], limit=1) \
-            or self.env["website"].sudo().search([], limit=1)
+        return self.env["website"].sudo().search([("company_id", "=", self.company_id.id)], limit=1) or self.env[
+            "website"
+        ].sudo().search([], limit=1)
 
     # ------------------------------------------------------------------- cart
     @api.multi
@@ -310,12 +355,14 @@ class SaleOrder(models.Model):
             current = lines[:1].product_uom_qty if lines else 0.0
             if current + add_qty > maximum:
                 add_qty, set_qty, capped = 0, max(current, maximum), True
-        result = super()._cart_update(product_id=product_id, line_id=line_id, add_qty=add_qty,
-                                      set_qty=set_qty, attributes=attributes, **kwargs)
+        result = super()._cart_update(
+            product_id=product_id, line_id=line_id, add_qty=add_qty, set_qty=set_qty, attributes=attributes, **kwargs
+        )
         if capped:
             line = self.env["sale.order.line"].sudo().browse(result.get("line_id")).exists()
-            warning = _("You can order at most %s of this product at once. Please contact us "
-                        "for a larger quantity.") % tools.float_repr(maximum, 0)
+            warning = _(
+                "You can order at most %s of this product at once. Please contact us for a larger quantity."
+            ) % tools.float_repr(maximum, 0)
             if line and not result.get("warning"):
                 line.warning_stock = warning
                 result["warning"] = warning
@@ -355,7 +402,8 @@ class SaleOrder(models.Model):
         if self.ids:
             self.env.cr.execute(
                 "UPDATE sale_order SET cart_last_activity = (now() at time zone 'UTC') WHERE id IN %s",
-                (tuple(self.ids),))
+                (tuple(self.ids),),
+            )
             self.invalidate_cache(["cart_last_activity"], self.ids)
 
     # ---------------------------------------------------------------- actions
@@ -368,21 +416,28 @@ class SaleOrder(models.Model):
         orders = self._lock_for_update()
         refused = orders.filtered(lambda o: o.state in ("cancel", "done"))
         if refused:
-            raise UserError(_("These orders cannot be confirmed because they are cancelled or locked: %s")
-                            % ", ".join(refused.mapped("name")))
+            raise UserError(
+                _("These orders cannot be confirmed because they are cancelled or locked: %s")
+                % ", ".join(refused.mapped("name"))
+            )
         to_confirm = orders.filtered(lambda o: o.state in ("draft", "sent"))
         if not to_confirm:
             return True
         for order in to_confirm:
             order.action_confirm()  # Odoo 11's _action_confirm is not multi-record safe
         pickings = to_confirm.mapped("picking_ids").filtered(
-            lambda p: p.state in ("confirmed", "waiting", "partially_available"))
+            lambda p: p.state in ("confirmed", "waiting", "partially_available")
+        )
         if pickings:
             pickings.action_assign()
         for order in to_confirm:
-            order.message_post(body=_("Order confirmed manually by %s; the delivery is created and the "
-                                      "stock reserved. The payment is still to be received.")
-                               % self.env.user.name)
+            order.message_post(
+                body=_(
+                    "Order confirmed manually by %s; the delivery is created and the "
+                    "stock reserved. The payment is still to be received."
+                )
+                % self.env.user.name
+            )
         return True
 
     @api.multi
@@ -395,8 +450,12 @@ class SaleOrder(models.Model):
         if order.payment_status in PAID_STATUSES and order.payment_tx_id.state == "done":
             return True
         if not order.can_directly_mark_as_paid:
-            raise UserError(_("Only orders paid by wire transfer, cash on delivery or in store, "
-                              "with the quotation sent or the order confirmed, can be marked as paid."))
+            raise UserError(
+                _(
+                    "Only orders paid by wire transfer, cash on delivery or in store, "
+                    "with the quotation sent or the order confirmed, can be marked as paid."
+                )
+            )
         if order.state in ("draft", "sent"):
             order.action_confirm()
         params = self.env["ir.config_parameter"].sudo()
@@ -410,8 +469,7 @@ class SaleOrder(models.Model):
         """Row locks on the orders so double clicks and concurrent workers
         serialise; re-reads the state once the lock is held."""
         if self.ids:
-            self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s ORDER BY id FOR UPDATE",
-                                (tuple(self.ids),))
+            self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s ORDER BY id FOR UPDATE", (tuple(self.ids),))
             self.invalidate_cache(ids=self.ids)
         return self
 
@@ -426,23 +484,33 @@ class SaleOrder(models.Model):
     @api.multi
     def _record_terms_acceptance(self, user, ip_address):
         self.ensure_one()
-        self.sudo().write({
-            "terms_accepted_date": fields.Datetime.now(),
-            "terms_accepted_user_id": user.id,
-            "terms_accepted_partner_id": self.partner_id.id,
-            "terms_accepted_ip": (ip_address or "")[:64],
-            "terms_hash": self._current_terms_hash(),
-        })
-        self.message_post(body=_("Terms and conditions accepted by %s from %s.")
-                          % (self.partner_id.name, ip_address or _("an unknown address")))
+        self.sudo().write(
+            {
+                "terms_accepted_date": fields.Datetime.now(),
+                "terms_accepted_user_id": user.id,
+                "terms_accepted_partner_id": self.partner_id.id,
+                "terms_accepted_ip": (ip_address or "")[:64],
+                "terms_hash": self._current_terms_hash(),
+            }
+        )
+        self.message_post(
+            body=_("Terms and conditions accepted by %(customer)s from %(address)s.")
+            % {"customer": self.partner_id.name, "address": ip_address or _("an unknown address")}
+        )
 
     @api.multi
     def _reset_terms_acceptance(self):
         """The customer unticked the terms box: the order no longer records an acceptance."""
         self.ensure_one()
-        self.sudo().write({"terms_accepted_date": False, "terms_accepted_user_id": False,
-                           "terms_accepted_partner_id": False, "terms_accepted_ip": False,
-                           "terms_hash": False})
+        self.sudo().write(
+            {
+                "terms_accepted_date": False,
+                "terms_accepted_user_id": False,
+                "terms_accepted_partner_id": False,
+                "terms_accepted_ip": False,
+                "terms_hash": False,
+            }
+        )
 
     @api.multi
     def _terms_acceptance_missing(self):
@@ -461,16 +529,14 @@ class SaleOrder(models.Model):
         remind_days = int(params.get_param(PARAM_UNPAID_REMINDER_DAYS, 0) or 0)
         cancel_days = int(params.get_param(PARAM_UNPAID_CANCEL_DAYS, 0) or 0)
         now = datetime.utcnow()
-        base = [("website_order", "=", True), ("state", "=", "sent"),
-                ("payment_status", "in", list(UNPAID_STATUSES))]
+        base = [("website_order", "=", True), ("state", "=", "sent"), ("payment_status", "in", list(UNPAID_STATUSES))]
         if cancel_days > 0:
             limit = fields.Datetime.to_string(now - timedelta(days=cancel_days))
             for order in self.search(base + [("checkout_date", "<=", limit)]):
                 self._process_one(order, order._ageing_cancel, cancel_days)
         if remind_days > 0:
             limit = fields.Datetime.to_string(now - timedelta(days=remind_days))
-            for order in self.search(base + [("checkout_date", "<=", limit),
-                                             ("unpaid_reminder_date", "=", False)]):
+            for order in self.search(base + [("checkout_date", "<=", limit), ("unpaid_reminder_date", "=", False)]):
                 self._process_one(order, order._ageing_remind, remind_days)
 
     @api.model
@@ -497,32 +563,41 @@ class SaleOrder(models.Model):
         if order.state != "sent" or order.payment_status not in UNPAID_STATUSES:
             return
         order.action_cancel()
-        order.message_post(body=_("Quotation cancelled automatically: no payment received %d days after "
-                                  "checkout.") % days)
+        order.message_post(
+            body=_("Quotation cancelled automatically: no payment received %d days after checkout.") % days
+        )
 
     # ---------------------------------------------------- abandoned-cart reminders
     # (the scheduled job itself is sale.cart.recovery.job, models/cart_recovery_job.py)
     @api.model
     def _cart_recovery_public_partner_ids(self):
         """Partners of the public users: their carts are anonymous visitors'."""
-        partners = self.env.ref("base.public_partner") | self.env["website"].sudo().search([]).mapped(
-            "user_id.partner_id")
+        # every website (a few rows): each has its own public user
+        partners = self.env.ref("base.public_partner") | self.env["website"].sudo().search(  # pylint: disable=no-search-all
+            []
+        ).mapped("user_id.partner_id")
         return partners.ids
 
     def _cart_recovery_log(self, step_number, date, template, mail=None, message=None, manual=False):
         """One line of the cart's reminder log (the job's reminders and those sent by hand)."""
-        return self.env["sale.cart.recovery.reminder"].sudo().create({
-            "order_id": self.id,
-            "company_id": self.company_id.id,
-            "partner_id": self.partner_id.id,
-            "email": self.partner_id.email,
-            "step": step_number,
-            "date": date,
-            "manual": manual,
-            "template_id": template.id if template else False,
-            "mail_id": mail.id if mail else False,
-            "mail_message_id": (message or (mail and mail.mail_message_id)).id if (message or mail) else False,
-        })
+        return (
+            self.env["sale.cart.recovery.reminder"]
+            .sudo()
+            .create(
+                {
+                    "order_id": self.id,
+                    "company_id": self.company_id.id,
+                    "partner_id": self.partner_id.id,
+                    "email": self.partner_id.email,
+                    "step": step_number,
+                    "date": date,
+                    "manual": manual,
+                    "template_id": template.id if template else False,
+                    "mail_id": mail.id if mail else False,
+                    "mail_message_id": (message or (mail and mail.mail_message_id)).id if (message or mail) else False,
+                }
+            )
+        )
 
     @api.multi
     def _cart_recovery_record_manual(self, template, since_message_id):
@@ -532,16 +607,22 @@ class SaleOrder(models.Model):
         Message = self.env["mail.message"].sudo()
         Mail = self.env["mail.mail"].sudo()
         for order in self.sudo():
-            message = Message.search([("model", "=", "sale.order"), ("res_id", "=", order.id),
-                                      ("id", ">", since_message_id)], order="id desc", limit=1)
+            message = Message.search(
+                [("model", "=", "sale.order"), ("res_id", "=", order.id), ("id", ">", since_message_id)],
+                order="id desc",
+                limit=1,
+            )
             if not message:
                 continue  # nothing was sent for this order
             step_number = order.cart_recovery_step + 1
             self.env.cr.execute(
                 "UPDATE sale_order SET cart_recovery_step = %s, cart_recovery_last_date = %s, "
-                "cart_recovery_email_sent = true WHERE id = %s", (step_number, now, order.id))
-            order.invalidate_cache(["cart_recovery_step", "cart_recovery_last_date", "cart_recovery_email_sent"],
-                                   order.ids)
+                "cart_recovery_email_sent = true WHERE id = %s",
+                (step_number, now, order.id),
+            )
+            order.invalidate_cache(
+                ["cart_recovery_step", "cart_recovery_last_date", "cart_recovery_email_sent"], order.ids
+            )
             mail = Mail.search([("mail_message_id", "=", message.id)], limit=1)
             order._cart_recovery_log(step_number, now, template, mail=mail or None, message=message, manual=True)
 
@@ -578,8 +659,12 @@ class SaleOrder(models.Model):
 
     def _cart_recovery_token_ok(self, token):
         self.ensure_one()
-        return bool(isinstance(token, str) and token and self.sudo().access_token
-                    and hmac.compare_digest(self.sudo().access_token.encode(), token.encode()))
+        return bool(
+            isinstance(token, str)
+            and token
+            and self.sudo().access_token
+            and hmac.compare_digest(self.sudo().access_token.encode(), token.encode())
+        )
 
     def _cart_resume_decision(self, user):
         """What the "Resume your order" link does for ``user`` (the visitor).

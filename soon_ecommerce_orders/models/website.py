@@ -13,8 +13,9 @@ class Website(models.Model):
     def _check_salesperson_id(self):
         for website in self:
             if website.salesperson_id and website.salesperson_id.share:
-                raise ValidationError(_("The salesperson of website orders must be an internal user, "
-                                        "not a portal or public user."))
+                raise ValidationError(
+                    _("The salesperson of website orders must be an internal user, not a portal or public user.")
+                )
 
     @api.model
     def _is_valid_salesperson(self, user):

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 """Base class of the abandoned-cart reminder tests."""
+
 from datetime import datetime, timedelta
 
 from odoo import fields
@@ -35,8 +36,7 @@ class CartRecoveryCase(EcommerceOrdersCase):
     @classmethod
     def make_customer(cls, **values):
         cls.customers += 1
-        vals = {"name": "Cart Customer %d" % cls.customers,
-                "email": "cart.customer%d@example.com" % cls.customers}
+        vals = {"name": "Cart Customer %d" % cls.customers, "email": "cart.customer%d@example.com" % cls.customers}
         vals.update(values)
         return cls.env["res.partner"].create(vals)
 
@@ -44,8 +44,7 @@ class CartRecoveryCase(EcommerceOrdersCase):
     def make_cart(cls, partner=None, idle_hours=3.0, created_days=1, **values):
         """A website cart whose customer last changed it ``idle_hours`` ago."""
         order = cls.make_order(partner=partner or cls.make_customer(), **values)
-        order.write({"date_order": ago(days=created_days),
-                     "cart_last_activity": ago(hours=idle_hours)})
+        order.write({"date_order": ago(days=created_days), "cart_last_activity": ago(hours=idle_hours)})
         return order
 
     def run_job(self):

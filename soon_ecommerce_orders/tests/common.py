@@ -30,16 +30,27 @@ class EcommerceOrdersCase(common.SavepointCase):
         reset_shop_settings(cls.env)
         cls.website = cls.env.ref("website.default_website")
         cls.website_team = cls.env.ref("sales_team.salesteam_website_sales")
-        cls.product = cls.env["product.product"].create({
-            "name": "SoOn Test Lamp", "type": "product", "list_price": 100.0,
-            "website_published": True, "invoice_policy": "order",
-        })
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "SoOn Test Lamp",
+                "type": "product",
+                "list_price": 100.0,
+                "website_published": True,
+                "invoice_policy": "order",
+            }
+        )
         cls.stock_location = cls.env.ref("stock.stock_location_stock")
         cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock_location, 50)
-        cls.customer = cls.env["res.partner"].create({
-            "name": "Nguyen Van An", "email": "an@example.com", "phone": "+84 91 234 56 78",
-            "street": "1 Le Loi", "city": "Ho Chi Minh", "country_id": cls.env.ref("base.vn").id,
-        })
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Nguyen Van An",
+                "email": "an@example.com",
+                "phone": "+84 91 234 56 78",
+                "street": "1 Le Loi",
+                "city": "Ho Chi Minh",
+                "country_id": cls.env.ref("base.vn").id,
+            }
+        )
         cls.transfer = cls.env.ref("payment.payment_acquirer_transfer")
         cls.cod = cls.env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         cls.pay_in_store = cls.env.ref("soon_ecommerce_orders.payment_acquirer_pay_in_store")
@@ -52,23 +63,26 @@ class EcommerceOrdersCase(common.SavepointCase):
             "pricelist_id": cls.website.pricelist_id.id or cls.env.ref("product.list0").id,
             "team_id": cls.website_team.id,
             "website_order": True,
-            "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": qty,
-                                   "price_unit": cls.product.list_price})],
+            "order_line": [
+                (0, 0, {"product_id": cls.product.id, "product_uom_qty": qty, "price_unit": cls.product.list_price})
+            ],
         }
         vals.update(values)
         return cls.env["sale.order"].create(vals)
 
     @classmethod
     def make_tx(cls, order, acquirer=None, state="draft", amount=None):
-        tx = cls.env["payment.transaction"].create({
-            "acquirer_id": (acquirer or cls.cod).id,
-            "amount": order.amount_total if amount is None else amount,
-            "currency_id": order.currency_id.id,
-            "partner_id": order.partner_id.id,
-            "partner_country_id": order.partner_id.country_id.id,
-            "reference": "%s-%s" % (order.name, len(order.payment_tx_ids) + 1),
-            "sale_order_id": order.id,
-        })
+        tx = cls.env["payment.transaction"].create(
+            {
+                "acquirer_id": (acquirer or cls.cod).id,
+                "amount": order.amount_total if amount is None else amount,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "partner_country_id": order.partner_id.country_id.id,
+                "reference": "%s-%s" % (order.name, len(order.payment_tx_ids) + 1),
+                "sale_order_id": order.id,
+            }
+        )
         order.payment_tx_id = tx
         if state != "draft":
             tx.state = state
@@ -86,5 +100,8 @@ def form_errors(page_html):
     """Fields marked in error and alert messages of a website form page."""
     tree = html.fromstring(page_html)
     fields = [node.get("name") for node in tree.xpath("//div[contains(@class, 'has-error')]//*[@name]")]
-    messages = [" ".join(node.text_content().split()) for node in tree.xpath("//*[contains(@class, 'alert-danger') or contains(@class, 'text-danger')]")]
+    messages = [
+        " ".join(node.text_content().split())
+        for node in tree.xpath("//*[contains(@class, 'alert-danger') or contains(@class, 'text-danger')]")
+    ]
     return fields, messages

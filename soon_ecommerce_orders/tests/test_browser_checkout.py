@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """Journeys in real Chromium: a guest pays cash on delivery after accepting
 the terms; staff find the order in Unpaid Orders and confirm it."""
+
 from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase, browser, login, open_url, screenshot
@@ -11,19 +12,21 @@ from ..models.settings_keys import PARAM_TERMS_REQUIRED
 @common.at_install(False)
 @common.post_install(True)
 class TestBrowserCheckout(SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         env = self.env
         env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.website_published = True
-        self.product = env["product.product"].create({
-            "name": "SoOn Journey Teapot", "type": "product", "list_price": 42.0,
-            "website_published": True,
-        })
-        env["stock.quant"]._update_available_quantity(
-            self.product, env.ref("stock.stock_location_stock"), 10)
+        self.product = env["product.product"].create(
+            {
+                "name": "SoOn Journey Teapot",
+                "type": "product",
+                "list_price": 42.0,
+                "website_published": True,
+            }
+        )
+        env["stock.quant"]._update_available_quantity(self.product, env.ref("stock.stock_location_stock"), 10)
 
     def test_guest_cash_on_delivery_then_staff_confirm(self):
         base = self.base_url
@@ -43,9 +46,15 @@ class TestBrowserCheckout(SoonHttpCase):
             page.select_option("select[name=country_id]", str(vietnam_id))
             with page.expect_navigation():
                 page.click("form.checkout_autoformat a.a-submit")
-            self.assertIn("/shop/checkout", page.url, "address refused: %s %s" % (
-                page.locator(".text-danger").all_inner_texts(),
-                page.eval_on_selector_all(".has-error [name]", "els => els.map(e => e.name)")))
+            self.assertIn(
+                "/shop/checkout",
+                page.url,
+                "address refused: %s %s"
+                % (
+                    page.locator(".text-danger").all_inner_texts(),
+                    page.eval_on_selector_all(".has-error [name]", "els => els.map(e => e.name)"),
+                ),
+            )
             page.click("a[href='/shop/confirm_order']")
             page.wait_for_url("**/shop/payment")
 

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """Automatic abandoned-cart reminders: every rule has a cart that must be
 emailed and one that must not."""
+
 from unittest.mock import patch
 
 import psycopg2
@@ -13,7 +14,6 @@ from .cart_recovery_common import CartRecoveryCase, ago
 
 
 class TestCartRecoveryRules(CartRecoveryCase):
-
     # ------------------------------------------------------------- the email
     def test_eligible_cart_gets_one_queued_email(self):
         cart = self.make_cart(qty=3)
@@ -37,8 +37,7 @@ class TestCartRecoveryRules(CartRecoveryCase):
         self.assertIn("List-Unsubscribe", mail.headers)
         self.assertTrue(cart.cart_recovery_email_sent, "Odoo's own flag is kept in sync")
         log = cart.cart_recovery_reminder_ids
-        self.assertEqual((log.step, log.manual, log.mail_id, log.email),
-                         (1, False, mail, cart.partner_id.email))
+        self.assertEqual((log.step, log.manual, log.mail_id, log.email), (1, False, mail, cart.partner_id.email))
 
     def test_job_run_twice_sends_one_email_per_cart_and_step(self):
         carts = self.make_cart() | self.make_cart()
@@ -67,8 +66,7 @@ class TestCartRecoveryRules(CartRecoveryCase):
     def test_template_with_two_recipient_mechanisms_mails_once(self):
         """odoo/odoo#206158, #261038: partner_to plus an explicit email_to sent
         the email twice; the job keeps a single recipient, the customer."""
-        template = self.template.copy({"email_to": "${object.partner_id.email}",
-                                       "email_cc": "sales@example.com"})
+        template = self.template.copy({"email_to": "${object.partner_id.email}", "email_cc": "sales@example.com"})
         self.params.set_param(PARAM_TEMPLATE, str(template.id))
         cart = self.make_cart()
         self.run_job()
@@ -99,11 +97,15 @@ class TestCartRecoveryRules(CartRecoveryCase):
         self.assertNotReminded(empty)
 
     def test_free_cart_is_not_reminded(self):
-        free = self.make_cart(order_line=[(0, 0, {"product_id": self.product.id, "product_uom_qty": 1,
-                                                  "price_unit": 0.0})])
-        mixed = self.make_cart(order_line=[
-            (0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 0.0}),
-            (0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 15.0})])
+        free = self.make_cart(
+            order_line=[(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 0.0})]
+        )
+        mixed = self.make_cart(
+            order_line=[
+                (0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 0.0}),
+                (0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 15.0}),
+            ]
+        )
         self.run_job()
         self.assertNotReminded(free)
         self.assertReminded(mixed)
@@ -147,8 +149,9 @@ class TestCartRecoveryRules(CartRecoveryCase):
     def test_already_reminded_cart(self):
         cart = self.make_cart()
         reminded = self.make_cart()
-        reminded.write({"cart_recovery_step": 1, "cart_recovery_email_sent": True,
-                        "cart_recovery_last_date": ago(hours=1)})
+        reminded.write(
+            {"cart_recovery_step": 1, "cart_recovery_email_sent": True, "cart_recovery_last_date": ago(hours=1)}
+        )
         self.run_job()
         self.assertReminded(cart)
         self.assertFalse(self.mails(reminded))
@@ -227,21 +230,33 @@ class TestCartRecoveryRules(CartRecoveryCase):
         Product = self.env["product.product"]
 
         def product(availability, qty=0.0):
-            prod = Product.create({"name": "Stock %s" % availability, "type": "product", "list_price": 10.0,
-                                   "inventory_availability": availability, "website_published": True})
+            prod = Product.create(
+                {
+                    "name": "Stock %s" % availability,
+                    "type": "product",
+                    "list_price": 10.0,
+                    "inventory_availability": availability,
+                    "website_published": True,
+                }
+            )
             if qty:
                 self.env["stock.quant"]._update_available_quantity(prod, self.stock_location, qty)
             return prod
 
         def cart_of(prod, qty=1):
-            return self.make_cart(order_line=[(0, 0, {"product_id": prod.id, "product_uom_qty": qty,
-                                                      "price_unit": 10.0})])
+            return self.make_cart(
+                order_line=[(0, 0, {"product_id": prod.id, "product_uom_qty": qty, "price_unit": 10.0})]
+            )
 
         always_out = product("always")
         threshold_short = product("threshold", qty=1)
         carts_out = [cart_of(always_out), cart_of(threshold_short, qty=2)]
-        carts_ok = [cart_of(product("always", qty=5), qty=2), cart_of(product("never")),
-                    cart_of(product("custom")), cart_of(threshold_short, qty=1)]
+        carts_ok = [
+            cart_of(product("always", qty=5), qty=2),
+            cart_of(product("never")),
+            cart_of(product("custom")),
+            cart_of(threshold_short, qty=1),
+        ]
         self.run_job()
         for cart in carts_out:
             self.assertNotReminded(cart)
@@ -264,8 +279,10 @@ class TestCartRecoveryRules(CartRecoveryCase):
                 raise ValueError("SMTP address refused")
             return original(job, order, template)
 
-        with patch.object(CartRecoveryJob, "_queue_mail", queue_mail), \
-                mute_logger("odoo.addons.soon_ecommerce_orders.models.cart_recovery_job"):
+        with (
+            patch.object(CartRecoveryJob, "_queue_mail", queue_mail),
+            mute_logger("odoo.addons.soon_ecommerce_orders.models.cart_recovery_job"),
+        ):
             stats = self.run_job()
         self.assertGreaterEqual(stats["failed"], 1)
         self.assertReminded(first)
@@ -296,7 +313,6 @@ class TestCartRecoveryRules(CartRecoveryCase):
 
 
 class TestCartRecoverySequence(CartRecoveryCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -307,12 +323,17 @@ class TestCartRecoverySequence(CartRecoveryCase):
 
     def rewind(self, cart, hours):
         """Move the cart's clock ``hours`` back (as if time had passed)."""
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             UPDATE sale_order SET cart_last_activity = cart_last_activity - %s * interval '1 hour',
                                   cart_recovery_last_date = cart_recovery_last_date - %s * interval '1 hour'
-             WHERE id = %s""", (hours, hours, cart.id))
-        self.env.cr.execute("UPDATE sale_cart_recovery_reminder SET date = date - %s * interval '1 hour' "
-                            "WHERE order_id = %s", (hours, cart.id))
+             WHERE id = %s""",
+            (hours, hours, cart.id),
+        )
+        self.env.cr.execute(
+            "UPDATE sale_cart_recovery_reminder SET date = date - %s * interval '1 hour' WHERE order_id = %s",
+            (hours, cart.id),
+        )
         cart.invalidate_cache()
 
     def test_sequence_of_reminders(self):
@@ -379,7 +400,6 @@ class TestCartRecoverySequence(CartRecoveryCase):
 
 
 class TestCartRecoverySettings(CartRecoveryCase):
-
     def settings(self, **values):
         vals = {"cart_abandoned_delay": 1.0, "cart_recovery_mail_template": self.template.id}
         vals.update(values)
@@ -432,8 +452,11 @@ class TestCartRecoverySettings(CartRecoveryCase):
         self.assertEqual(settings.cart_abandoned_delay, 4.0)
         self.assertEqual(settings.cart_recovery_mail_template, self.template)
         self.params.set_param(PARAM_TEMPLATE, False)
-        self.assertEqual(self.env["res.config.settings"].create({}).cart_recovery_mail_template, self.template,
-                         "unset: the template the emails use")
+        self.assertEqual(
+            self.env["res.config.settings"].create({}).cart_recovery_mail_template,
+            self.template,
+            "unset: the template the emails use",
+        )
         arch = self.env["res.config.settings"].fields_view_get(view_type="form")["arch"]
         self.assertIn("Email &amp; Marketing", arch)
         self.assertIn('name="cart_recovery_auto"', arch)
@@ -468,17 +491,14 @@ class TestCartRecoverySettings(CartRecoveryCase):
         for before in (False, str(odoo_template.id)):
             self.params.set_param(PARAM_TEMPLATE, before)
             self.env["sale.cart.recovery.step"]._install_default_template()
-            self.assertEqual(self.params.get_param(PARAM_TEMPLATE),
-                             str(self.template.id))
+            self.assertEqual(self.params.get_param(PARAM_TEMPLATE), str(self.template.id))
         custom = odoo_template.copy({"name": "Our own"})
         self.params.set_param(PARAM_TEMPLATE, str(custom.id))
         self.env["sale.cart.recovery.step"]._install_default_template()
-        self.assertEqual(self.params.get_param(PARAM_TEMPLATE), str(custom.id),
-                         "a template chosen by the shop is kept")
+        self.assertEqual(self.params.get_param(PARAM_TEMPLATE), str(custom.id), "a template chosen by the shop is kept")
 
 
 class TestCartRecoveryManual(CartRecoveryCase):
-
     def compose(self, orders):
         action = orders.action_recovery_email_send()
         composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})

@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 """Recovery analytics: reminders sent, carts recovered, recovered revenue and
 recovery rate by month and by reminder."""
+
 from .cart_recovery_common import CartRecoveryCase, ago
 
 
 class TestCartRecoveryAnalytics(CartRecoveryCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -15,8 +15,7 @@ class TestCartRecoveryAnalytics(CartRecoveryCase):
         cls.Reminder.search([]).unlink()
 
     def remind(self, cart, step, when):
-        return self.Reminder.create({"order_id": cart.id, "partner_id": cart.partner_id.id, "step": step,
-                                     "date": when})
+        return self.Reminder.create({"order_id": cart.id, "partner_id": cart.partner_id.id, "step": step, "date": when})
 
     def confirm(self, cart, when):
         cart.action_confirm()
@@ -24,10 +23,21 @@ class TestCartRecoveryAnalytics(CartRecoveryCase):
 
     def figures(self, groupby, domain=()):
         self.Report.invalidate_cache()
-        groups = self.Report.read_group(list(domain), [groupby.split(":")[0], "reminder_count", "recovered_count",
-                                             "recovered_amount", "recovery_rate"], [groupby], lazy=False)
-        return {group[groupby]: (group["reminder_count"], group["recovered_count"], group["recovered_amount"],
-                                 group["recovery_rate"]) for group in groups}
+        groups = self.Report.read_group(
+            list(domain),
+            [groupby.split(":")[0], "reminder_count", "recovered_count", "recovered_amount", "recovery_rate"],
+            [groupby],
+            lazy=False,
+        )
+        return {
+            group[groupby]: (
+                group["reminder_count"],
+                group["recovered_count"],
+                group["recovered_amount"],
+                group["recovery_rate"],
+            )
+            for group in groups
+        }
 
     def test_recovery_by_step_and_month(self):
         # A: reminded once (step 1), ordered after it
@@ -94,8 +104,7 @@ class TestCartRecoveryAnalytics(CartRecoveryCase):
         Users = self.env["res.users"].with_context(no_reset_password=True)
         group = self.env.ref("sales_team.group_sale_salesman")
         seller = Users.create({"name": "Own Seller", "login": "soon_own_seller", "groups_id": [(6, 0, group.ids)]})
-        other = Users.create({"name": "Other Seller", "login": "soon_other_seller",
-                              "groups_id": [(6, 0, group.ids)]})
+        other = Users.create({"name": "Other Seller", "login": "soon_other_seller", "groups_id": [(6, 0, group.ids)]})
         mine = self.make_cart(user_id=seller.id)
         theirs = self.make_cart(user_id=other.id)
         self.remind(mine, 1, ago(hours=2))
@@ -104,6 +113,11 @@ class TestCartRecoveryAnalytics(CartRecoveryCase):
         self.assertEqual(visible.mapped("order_id"), mine)
         self.assertEqual(self.Report.sudo(seller).search([]).mapped("order_id"), mine)
         self.assertEqual(self.Report.sudo(seller)._dashboard_figures(30)["reminders"], 1)
-        manager = Users.create({"name": "Manager", "login": "soon_sales_manager",
-                                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_manager").ids)]})
+        manager = Users.create(
+            {
+                "name": "Manager",
+                "login": "soon_sales_manager",
+                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_manager").ids)],
+            }
+        )
         self.assertEqual(self.Reminder.sudo(manager).search([]).mapped("order_id"), mine | theirs)

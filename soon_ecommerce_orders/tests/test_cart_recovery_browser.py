@@ -3,6 +3,7 @@
 on in the settings, the customer's email is rendered and its "Resume your
 order" button restores the cart; the recovery figures on the dashboard and in
 the analysis.  The screenshots illustrate the user guide."""
+
 from datetime import datetime, timedelta
 
 from odoo import fields
@@ -16,7 +17,6 @@ from ..models.settings_keys import PARAM_ACTIVATION, PARAM_AUTO
 @common.at_install(False)
 @common.post_install(True)
 class TestCartRecoveryBrowser(SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         self.params = self.env["ir.config_parameter"].sudo()
@@ -42,8 +42,9 @@ class TestCartRecoveryBrowser(SoonHttpCase):
             self.assertFalse(page.locator("text=Skip carts older than").is_visible(), "shown once switched on")
             box.locator("input[type=checkbox]").first.check()
             page.locator("text=Skip carts older than").wait_for()
-            page.evaluate("document.querySelector(\"#soon_email_marketing_settings\")"
-                          ".previousElementSibling.scrollIntoView()")
+            page.evaluate(
+                'document.querySelector("#soon_email_marketing_settings").previousElementSibling.scrollIntoView()'
+            )
             page.wait_for_selector(".o_loading", state="hidden")
             screenshot(page, "soon_ecommerce_orders_abandoned_settings")
             with page.expect_response("**/web/dataset/call_button"):
@@ -60,15 +61,29 @@ class TestCartRecoveryBrowser(SoonHttpCase):
         self.params.set_param(PARAM_AUTO, "1")
         self.params.set_param(PARAM_ACTIVATION, fields.Datetime.to_string(datetime.utcnow() - timedelta(days=1)))
         customer = env["res.partner"].create({"name": "Lê Thị Hoa", "email": "hoa@example.com"})
-        products = [env["product.product"].create({"name": name, "type": "consu", "list_price": price,
-                                                   "website_published": True, "taxes_id": [(6, 0, [])]})
-                    for name, price in (("Hà Đông Silk Scarf", 35.0), ("Bát Tràng Tea Set", 120.0))]
-        cart = env["sale.order"].create({
-            "partner_id": customer.id, "website_order": True,
-            "team_id": env.ref("sales_team.salesteam_website_sales").id,
-            "order_line": [(0, 0, {"product_id": products[0].id, "product_uom_qty": 2, "price_unit": 35.0}),
-                           (0, 0, {"product_id": products[1].id, "product_uom_qty": 1, "price_unit": 120.0})],
-        })
+        products = [
+            env["product.product"].create(
+                {
+                    "name": name,
+                    "type": "consu",
+                    "list_price": price,
+                    "website_published": True,
+                    "taxes_id": [(6, 0, [])],
+                }
+            )
+            for name, price in (("Hà Đông Silk Scarf", 35.0), ("Bát Tràng Tea Set", 120.0))
+        ]
+        cart = env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "website_order": True,
+                "team_id": env.ref("sales_team.salesteam_website_sales").id,
+                "order_line": [
+                    (0, 0, {"product_id": products[0].id, "product_uom_qty": 2, "price_unit": 35.0}),
+                    (0, 0, {"product_id": products[1].id, "product_uom_qty": 1, "price_unit": 120.0}),
+                ],
+            }
+        )
         cart.cart_last_activity = fields.Datetime.to_string(datetime.utcnow() - timedelta(hours=3))
         env["sale.cart.recovery.job"]._send_cart_reminders()
         mail = env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", cart.id)])
@@ -76,10 +91,12 @@ class TestCartRecoveryBrowser(SoonHttpCase):
         self.sync()
         with browser(self.base_url, self.session_id, viewport=(760, 900)) as (page, errors):
             # the email as the customer sees it (a blank page: the links are absolute)
-            page.set_content("<html><head><meta charset='utf-8'><title>%s</title></head>"
-                             "<body style='background:#f4f4f4;padding:24px'><div style='background:#fff;"
-                             "padding:16px'><p style='color:#666'><b>%s</b></p>%s</div></body></html>"
-                             % (mail.subject, mail.subject, mail.body_html))
+            page.set_content(
+                "<html><head><meta charset='utf-8'><title>%s</title></head>"
+                "<body style='background:#f4f4f4;padding:24px'><div style='background:#fff;"
+                "padding:16px'><p style='color:#666'><b>%s</b></p>%s</div></body></html>"
+                % (mail.subject, mail.subject, mail.body_html)
+            )
             rows = page.locator("table tr")
             self.assertEqual(rows.count(), 4, "header, two products, total")
             self.assertIn("Hà Đông Silk Scarf", rows.nth(1).inner_text())

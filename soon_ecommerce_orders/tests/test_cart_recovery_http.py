@@ -2,6 +2,7 @@
 """The reminder's links through the real HTTP routes: "Resume your order"
 restores that cart for that customer only; unsubscribe without logging in;
 the Website dashboard figures."""
+
 from datetime import datetime, timedelta
 
 import odoo
@@ -18,30 +19,52 @@ from ..models.settings_keys import PARAM_ACTIVATION, PARAM_AUTO
 @common.at_install(False)
 @common.post_install(True)
 class TestCartRecoveryHttp(SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         env = self.env
-        self.product = env["product.product"].create({
-            "name": "SoOn Resume Teapot", "type": "consu", "list_price": 42.0, "website_published": True})
+        self.product = env["product.product"].create(
+            {"name": "SoOn Resume Teapot", "type": "consu", "list_price": 42.0, "website_published": True}
+        )
         Users = env["res.users"].with_context(no_reset_password=True)
         portal = env.ref("base.group_portal")
-        self.owner = Users.create({"name": "Owner Customer", "login": "soon_cart_owner", "password": "soon_cart_owner",
-                                   "email": "owner@example.com", "groups_id": [(6, 0, portal.ids)]})
-        self.stranger = Users.create({"name": "Stranger", "login": "soon_stranger", "password": "soon_stranger",
-                                      "email": "stranger@example.com", "groups_id": [(6, 0, portal.ids)]})
+        self.owner = Users.create(
+            {
+                "name": "Owner Customer",
+                "login": "soon_cart_owner",
+                "password": "soon_cart_owner",
+                "email": "owner@example.com",
+                "groups_id": [(6, 0, portal.ids)],
+            }
+        )
+        self.stranger = Users.create(
+            {
+                "name": "Stranger",
+                "login": "soon_stranger",
+                "password": "soon_stranger",
+                "email": "stranger@example.com",
+                "groups_id": [(6, 0, portal.ids)],
+            }
+        )
         self.guest = env["res.partner"].create({"name": "Guest Customer", "email": "guest@example.com"})
 
     def cart_of(self, partner):
-        order = self.env["sale.order"].create({
-            "partner_id": partner.id, "website_order": True,
-            "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
-            "cart_last_activity": fields.Datetime.to_string(datetime.utcnow() - timedelta(hours=5)),
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 42.0})],
-        })
-        self.env["sale.cart.recovery.reminder"].create({
-            "order_id": order.id, "partner_id": partner.id, "step": 1,
-            "date": fields.Datetime.to_string(datetime.utcnow() - timedelta(hours=4))})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "website_order": True,
+                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+                "cart_last_activity": fields.Datetime.to_string(datetime.utcnow() - timedelta(hours=5)),
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 42.0})],
+            }
+        )
+        self.env["sale.cart.recovery.reminder"].create(
+            {
+                "order_id": order.id,
+                "partner_id": partner.id,
+                "step": 1,
+                "date": fields.Datetime.to_string(datetime.utcnow() - timedelta(hours=4)),
+            }
+        )
         return order
 
     def resume_path(self, order):
@@ -94,8 +117,9 @@ class TestCartRecoveryHttp(SoonHttpCase):
         response = self.get(self.resume_path(cart))
         self.assertEqual(response.status_code, 403)
         tree = html.fromstring(response.text)
-        self.assertTrue(tree.xpath("//div[contains(@class, 'o_soon_cart_resume')]//h2"
-                                   "[contains(., 'belongs to another customer')]"))
+        self.assertTrue(
+            tree.xpath("//div[contains(@class, 'o_soon_cart_resume')]//h2[contains(., 'belongs to another customer')]")
+        )
         self.assertEqual(self.session_cart(), own_cart.id, "the stranger's session keeps their own cart")
         self.refresh()
         self.assertEqual(cart.partner_id, self.owner.partner_id)
@@ -125,10 +149,12 @@ class TestCartRecoveryHttp(SoonHttpCase):
     def test_wrong_tokens(self):
         cart = self.cart_of(self.guest)
         other = self.cart_of(self.env["res.partner"].create({"name": "Other Guest", "email": "og@example.com"}))
-        for path in ("/shop/cart/resume/%d/not-the-token" % cart.id,
-                     "/shop/cart/resume/%d/%s" % (cart.id, other.access_token),
-                     "/shop/cart/resume/999999999/%s" % cart.access_token,
-                     "/shop/cart?access_token=not-a-token"):
+        for path in (
+            "/shop/cart/resume/%d/not-the-token" % cart.id,
+            "/shop/cart/resume/%d/%s" % (cart.id, other.access_token),
+            "/shop/cart/resume/999999999/%s" % cart.access_token,
+            "/shop/cart?access_token=not-a-token",
+        ):
             self.assertEqual(self.get(path).status_code, 404, path)
         self.assertFalse(self.session_cart())
 
@@ -145,7 +171,7 @@ class TestCartRecoveryHttp(SoonHttpCase):
     def test_unsubscribe_without_login(self):
         cart = self.cart_of(self.guest)
         url = cart.get_cart_recovery_unsubscribe_url()
-        path = url[url.index("/shop/"):]
+        path = url[url.index("/shop/") :]
         page = self.get(path)
         self.assertEqual(page.status_code, 200)
         form = html.fromstring(page.text).xpath("//form[@action='%s']" % path)
@@ -168,8 +194,10 @@ class TestCartRecoveryHttp(SoonHttpCase):
     def test_unsubscribe_token_is_checked(self):
         other = self.env["res.partner"].create({"name": "Victim", "email": "victim@example.com"})
         token = self.guest._cart_recovery_unsubscribe_token()
-        for path in ("/shop/cart/unsubscribe/%d/%s" % (other.id, token),
-                     "/shop/cart/unsubscribe/%d/%s" % (self.guest.id, "0" * 64)):
+        for path in (
+            "/shop/cart/unsubscribe/%d/%s" % (other.id, token),
+            "/shop/cart/unsubscribe/%d/%s" % (self.guest.id, "0" * 64),
+        ):
             self.assertEqual(self.url_open(path, data={"confirm": "1"}).status_code, 404)
         self.refresh()
         self.assertFalse(other.cart_recovery_opt_out)
@@ -180,17 +208,24 @@ class TestCartRecoveryHttp(SoonHttpCase):
         cart = self.cart_of(other)
         with self.assertRaises(AccessError):
             cart.sudo(self.stranger).get_cart_recovery_unsubscribe_url()
-        self.assertFalse(hasattr(other, "get_cart_recovery_unsubscribe_url"),
-                         "no public link minting on contacts")
+        self.assertFalse(hasattr(other, "get_cart_recovery_unsubscribe_url"), "no public link minting on contacts")
         self.assertIn("/shop/cart/unsubscribe/%d/" % other.id, cart.get_cart_recovery_unsubscribe_url())
 
     def test_salesperson_without_contact_rights_gets_the_link(self):
         """A salesperson sending the reminder by hand renders the link from
         their cart, even without the right to edit contacts."""
-        seller = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Plain Seller", "login": "soon_plain_seller", "email": "plain.seller@example.com",
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-        })
+        seller = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Plain Seller",
+                    "login": "soon_plain_seller",
+                    "email": "plain.seller@example.com",
+                    "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+                }
+            )
+        )
         self.assertFalse(seller.has_group("base.group_partner_manager"))
         cart = self.cart_of(self.guest)
         cart.user_id = seller
@@ -203,8 +238,10 @@ class TestCartRecoveryHttp(SoonHttpCase):
         cart.action_confirm()
         self.authenticate("admin", "admin")
         today = datetime.utcnow().date()
-        result = self.json_rpc("/website/fetch_dashboard_data", {
-            "date_from": fields.Date.to_string(today - timedelta(days=7)), "date_to": fields.Date.to_string(today)})
+        result = self.json_rpc(
+            "/website/fetch_dashboard_data",
+            {"date_from": fields.Date.to_string(today - timedelta(days=7)), "date_to": fields.Date.to_string(today)},
+        )
         figures = result["result"]["dashboards"]["cart_recovery"]
         self.assertEqual(figures["days"], 30)
         self.assertGreaterEqual(figures["reminders"], 1)

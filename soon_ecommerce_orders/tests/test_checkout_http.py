@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """The website checkout through the real HTTP routes: assignment, phone
 numbers, terms acceptance, payment methods, query budget."""
+
 import contextlib
 from unittest.mock import patch
 
@@ -19,29 +20,50 @@ from .common import csrf_token, form_errors, reset_shop_settings
 @common.at_install(False)
 @common.post_install(True)
 class TestCheckoutHttp(SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         env = self.env
         reset_shop_settings(env)
         self.website = env.ref("website.default_website")
         self.team = env.ref("sales_team.salesteam_website_sales")
-        self.seller = env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Tran Thi Binh", "login": "soon_seller", "email": "binh@example.com",
-            "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
-        })
+        self.seller = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Tran Thi Binh",
+                    "login": "soon_seller",
+                    "email": "binh@example.com",
+                    "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
+                }
+            )
+        )
         self.website.write({"salesteam_id": self.team.id, "salesperson_id": self.seller.id})
-        self.product = env["product.product"].create({
-            "name": "SoOn Checkout Chair", "type": "consu", "list_price": 250.0,
-            "website_published": True, "sale_ok": True,
-        })
+        self.product = env["product.product"].create(
+            {
+                "name": "SoOn Checkout Chair",
+                "type": "consu",
+                "list_price": 250.0,
+                "website_published": True,
+                "sale_ok": True,
+            }
+        )
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.write({"website_published": True})
         env.ref("base.main_company").write({"country_id": env.ref("base.vn").id})
-        self.portal_user = env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Le Van Cuong", "login": "soon_portal", "password": "soon_portal",
-            "email": "cuong@example.com", "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-        })
+        self.portal_user = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Le Van Cuong",
+                    "login": "soon_portal",
+                    "password": "soon_portal",
+                    "email": "cuong@example.com",
+                    "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
+                }
+            )
+        )
 
     # ------------------------------------------------------------- helpers
     def add_to_cart(self, qty=1):
@@ -51,15 +73,22 @@ class TestCheckoutHttp(SoonHttpCase):
 
     def current_order(self):
         self.refresh()
-        return self.env["sale.order"].search([("order_line.product_id", "=", self.product.id)],
-                                             order="id desc", limit=1)
+        return self.env["sale.order"].search(
+            [("order_line.product_id", "=", self.product.id)], order="id desc", limit=1
+        )
 
     def address_form(self, **values):
         page = self.url_open("/shop/address").text
         data = {
-            "name": "Pham Thi Dung", "email": "dung@example.com", "phone": "0912345678",
-            "street": "12 Nguyen Hue", "city": "Ho Chi Minh", "country_id": self.env.ref("base.vn").id,
-            "submitted": 1, "field_required": "phone,name", "csrf_token": csrf_token(page),
+            "name": "Pham Thi Dung",
+            "email": "dung@example.com",
+            "phone": "0912345678",
+            "street": "12 Nguyen Hue",
+            "city": "Ho Chi Minh",
+            "country_id": self.env.ref("base.vn").id,
+            "submitted": 1,
+            "field_required": "phone,name",
+            "csrf_token": csrf_token(page),
         }
         data.update(values)
         return self.url_open("/shop/address", data=data)
@@ -93,9 +122,9 @@ class TestCheckoutHttp(SoonHttpCase):
     def test_assignment_survives_signup(self):
         order = self.add_to_cart()
         self.env["ir.config_parameter"].sudo().set_param("auth_signup.allow_uninvited", "True")
-        self.env["res.users"].sudo()._signup_create_user({
-            "login": "soon_new_customer", "name": "Vo Minh Em", "password": "x" * 12,
-            "email": "em@example.com"})
+        self.env["res.users"].sudo()._signup_create_user(
+            {"login": "soon_new_customer", "name": "Vo Minh Em", "password": "x" * 12, "email": "em@example.com"}
+        )
         self.authenticate("soon_new_customer", "x" * 12)
         self.url_open("/shop/cart")
         self.refresh()
@@ -104,9 +133,17 @@ class TestCheckoutHttp(SoonHttpCase):
 
     def test_no_website_team_falls_back_to_customer_team(self):
         customer_team = self.env["crm.team"].create({"name": "Key Accounts"})
-        key_seller = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Key Seller", "login": "soon_key_seller",
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])]})
+        key_seller = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Key Seller",
+                    "login": "soon_key_seller",
+                    "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+                }
+            )
+        )
         self.portal_user.partner_id.write({"team_id": customer_team.id, "user_id": key_seller.id})
         self.website.write({"salesteam_id": False, "salesperson_id": False})
         self.authenticate("soon_portal", "soon_portal")
@@ -176,9 +213,15 @@ class TestCheckoutHttp(SoonHttpCase):
         tx = order.payment_tx_id
         self.assertEqual(tx.acquirer_id, self.cod)
         # the transfer form posts back: the order becomes "Quotation sent"
-        self.url_open("/payment/transfer/feedback", data={
-            "reference": tx.reference, "amount": "%.2f" % tx.amount, "currency": tx.currency_id.name,
-            "return_url": "/shop/payment/validate"})
+        self.url_open(
+            "/payment/transfer/feedback",
+            data={
+                "reference": tx.reference,
+                "amount": "%.2f" % tx.amount,
+                "currency": tx.currency_id.name,
+                "return_url": "/shop/payment/validate",
+            },
+        )
         self.refresh()
         self.assertEqual((order.state, order.payment_status), ("sent", "pending"))
         self.assertFalse(order.picking_ids)
@@ -215,11 +258,16 @@ class TestCheckoutHttp(SoonHttpCase):
         def onchange(order):
             return super(SaleOrder, order).onchange_partner_id()
 
-        with patch.object(SaleOrder, "_touch_cart", lambda order: None), \
-                patch.object(Website, "_prepare_sale_order_values", prepare), \
-                patch.object(SaleOrder, "onchange_partner_id", onchange), \
-                patch.object(SoonWebsiteSale, "checkout_form_validate",
-                             lambda ctrl, *a: super(SoonWebsiteSale, ctrl).checkout_form_validate(*a)):
+        with (
+            patch.object(SaleOrder, "_touch_cart", lambda order: None),
+            patch.object(Website, "_prepare_sale_order_values", prepare),
+            patch.object(SaleOrder, "onchange_partner_id", onchange),
+            patch.object(
+                SoonWebsiteSale,
+                "checkout_form_validate",
+                lambda ctrl, *a: super(SoonWebsiteSale, ctrl).checkout_form_validate(*a),
+            ),
+        ):
             yield
 
     def count(self, request):
@@ -242,5 +290,8 @@ class TestCheckoutHttp(SoonHttpCase):
             with self.addon_bypassed():
                 without = min(self.count(request) for _ in range(2))
             with_addon = min(self.count(request) for _ in range(2))
-            self.assertLessEqual(with_addon - without, 2, "%s: %d queries with the add-on, %d without"
-                                 % (request.__name__, with_addon, without))
+            self.assertLessEqual(
+                with_addon - without,
+                2,
+                "%s: %d queries with the add-on, %d without" % (request.__name__, with_addon, without),
+            )

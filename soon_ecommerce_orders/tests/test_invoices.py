@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 """Invoices & legal: automatic invoice emailed and in the portal, tax IDs on the invoice."""
+
 from ..models.settings_keys import PARAM_AUTOMATIC_INVOICE
 from .common import EcommerceOrdersCase
 
 
 class TestInvoices(EcommerceOrdersCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -13,7 +13,8 @@ class TestInvoices(EcommerceOrdersCase):
         cls.company.vat = "0312345678"
         cls.customer.vat = "0109876543"
         cls.bank_journal = cls.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1)
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
         cls.transfer.journal_id = cls.bank_journal
 
     def paid_order(self):
@@ -38,9 +39,18 @@ class TestInvoices(EcommerceOrdersCase):
         self.assertEqual(len(mails.attachment_ids), 1)
         self.assertIn(invoice.number.replace("/", "_"), mails.attachment_ids.name)
         # the customer's portal lists it
-        portal_user = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Portal An", "login": "soon_portal_an", "partner_id": self.customer.id,
-            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+        portal_user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Portal An",
+                    "login": "soon_portal_an",
+                    "partner_id": self.customer.id,
+                    "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                }
+            )
+        )
         visible = self.env["account.invoice"].sudo(portal_user).search([("id", "=", invoice.id)])
         self.assertEqual(visible, invoice)
 
@@ -49,8 +59,11 @@ class TestInvoices(EcommerceOrdersCase):
         order, tx = self.paid_order()
         tx._confirm_so()
         self.assertFalse(order.invoice_ids)
-        self.assertFalse(self.env["mail.mail"].search([("model", "=", "account.invoice")]).filtered(
-            lambda m: self.customer in m.recipient_ids))
+        self.assertFalse(
+            self.env["mail.mail"]
+            .search([("model", "=", "account.invoice")])
+            .filtered(lambda m: self.customer in m.recipient_ids)
+        )
 
     def test_invoice_shows_both_tax_ids(self):
         order, _tx = self.paid_order()
@@ -62,8 +75,9 @@ class TestInvoices(EcommerceOrdersCase):
         self.assertIn("0109876543", html)
         self.assertIn("o_soon_seller_vat", html)
         # a delivery contact of the customer company still prints the company's tax ID
-        contact = self.env["res.partner"].create({"name": "An's accountant", "parent_id": self.customer.id,
-                                                  "type": "invoice"})
+        contact = self.env["res.partner"].create(
+            {"name": "An's accountant", "parent_id": self.customer.id, "type": "invoice"}
+        )
         invoice2 = invoice.copy({"partner_id": contact.id})
         html2 = self.env.ref("account.account_invoices").render_qweb_html(invoice2.ids)[0].decode()
         self.assertIn("0109876543", html2)

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 """eCommerce status, payment status and the working lists (filters)."""
+
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -10,7 +11,6 @@ from .common import EcommerceOrdersCase
 
 
 class TestStatuses(EcommerceOrdersCase):
-
     def test_website_status_follows_the_document(self):
         order = self.make_order()
         self.assertEqual(order.website_status, "quotation")
@@ -129,8 +129,12 @@ class TestStatuses(EcommerceOrdersCase):
 
     def test_views_show_both_statuses(self):
         Order = self.env["sale.order"]
-        for view_type, view in (("tree", "soon_ecommerce_orders.sale_order_view_tree_ecommerce"),
-                                ("kanban", None), ("form", None), ("search", None)):
+        for view_type, view in (
+            ("tree", "soon_ecommerce_orders.sale_order_view_tree_ecommerce"),
+            ("kanban", None),
+            ("form", None),
+            ("search", None),
+        ):
             arch = Order.fields_view_get(view_id=view and self.env.ref(view).id, view_type=view_type)["arch"]
             if view_type == "search":
                 for name in ("unpaid_orders", "abandoned_carts", "paid_not_confirmed", "website_orders"):
@@ -138,9 +142,12 @@ class TestStatuses(EcommerceOrdersCase):
             else:
                 self.assertIn("payment_status", arch)
                 self.assertIn("website_status", arch)
-        for xmlid in ("website_sale.action_orders_ecommerce", "website_sale.action_unpaid_orders_ecommerce",
-                      "website_sale.action_abandoned_orders_ecommerce",
-                      "soon_ecommerce_orders.sale_order_action_paid_not_confirmed"):
+        for xmlid in (
+            "website_sale.action_orders_ecommerce",
+            "website_sale.action_unpaid_orders_ecommerce",
+            "website_sale.action_abandoned_orders_ecommerce",
+            "soon_ecommerce_orders.sale_order_action_paid_not_confirmed",
+        ):
             action = self.env.ref(xmlid)
             self.assertEqual(action.view_id, self.env.ref("soon_ecommerce_orders.sale_order_view_tree_ecommerce"))
             self.assertNotIn("team_type", action.domain or "")

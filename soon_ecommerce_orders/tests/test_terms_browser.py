@@ -3,6 +3,7 @@
 shop: "Pay Now" stays disabled until the terms box is ticked (website_sale_delivery
 enables it once the delivery price is computed), and a refusal of the server
 for the terms reads as a message next to the box, not a "Server Error"."""
+
 from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase, browser
@@ -15,27 +16,41 @@ REFUSAL = "Please accept the terms and conditions to confirm your order."
 @common.at_install(False)
 @common.post_install(True)
 class TestTermsBrowser(SoonHttpCase):
-
     def setUp(self):
         super().setUp()
         env = self.env
         env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.website_published = True
-        self.product = env["product.product"].create({
-            "name": "SoOn Terms Teacup", "type": "consu", "list_price": 12.0, "website_published": True})
+        self.product = env["product.product"].create(
+            {"name": "SoOn Terms Teacup", "type": "consu", "list_price": 12.0, "website_published": True}
+        )
         # two delivery methods, one priced by rules (its price is computed by
         # website_sale_delivery's script when the page loads, as a carrier's API would)
         env["delivery.carrier"].search([]).write({"website_published": False})
         shipping = env["product.product"].create({"name": "SoOn Courier", "type": "service", "list_price": 0})
-        self.carrier = env["delivery.carrier"].create({
-            "name": "SoOn Courier", "product_id": shipping.id, "delivery_type": "base_on_rule",
-            "website_published": True, "sequence": 1,
-            "price_rule_ids": [(0, 0, {"variable": "price", "operator": ">=", "max_value": 0,
-                                       "list_base_price": 3.0})]})
-        env["delivery.carrier"].create({
-            "name": "SoOn Pick-up Point", "product_id": shipping.id, "delivery_type": "fixed",
-            "fixed_price": 1.0, "website_published": True, "sequence": 2})
+        self.carrier = env["delivery.carrier"].create(
+            {
+                "name": "SoOn Courier",
+                "product_id": shipping.id,
+                "delivery_type": "base_on_rule",
+                "website_published": True,
+                "sequence": 1,
+                "price_rule_ids": [
+                    (0, 0, {"variable": "price", "operator": ">=", "max_value": 0, "list_base_price": 3.0})
+                ],
+            }
+        )
+        env["delivery.carrier"].create(
+            {
+                "name": "SoOn Pick-up Point",
+                "product_id": shipping.id,
+                "delivery_type": "fixed",
+                "fixed_price": 1.0,
+                "website_published": True,
+                "sequence": 2,
+            }
+        )
 
     def checkout_to_payment(self, page):
         base = self.base_url
@@ -98,6 +113,5 @@ class TestTermsBrowser(SoonHttpCase):
                 self.assertTrue(order.terms_accepted_date)
                 self.assertEqual(order.carrier_id, self.carrier)
             # ajax.js logs every JSON-RPC error on the console: the expected refusal only
-            unexpected = [error for error in errors
-                          if not ("Server application error" in error and REFUSAL in error)]
+            unexpected = [error for error in errors if not ("Server application error" in error and REFUSAL in error)]
             self.assertEqual(unexpected, [])

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """Cash on delivery / pay in store / wire transfer: quotation sent, manual
 confirmation that reserves stock, payment recorded later, ageing."""
+
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -12,13 +13,13 @@ from .common import EcommerceOrdersCase
 
 
 class TestUnpaidOrders(EcommerceOrdersCase):
-
     def checkout(self, acquirer):
         """The website flow of a pay-later method: pending transaction -> quotation sent."""
         order = self.make_order(qty=2)
         tx = self.make_tx(order, acquirer=acquirer)
-        tx.form_feedback({"reference": tx.reference, "amount": str(tx.amount),
-                          "currency": tx.currency_id.name}, "transfer")
+        tx.form_feedback(
+            {"reference": tx.reference, "amount": str(tx.amount), "currency": tx.currency_id.name}, "transfer"
+        )
         return order
 
     def test_pay_later_methods_are_shipped(self):
@@ -102,8 +103,9 @@ class TestUnpaidOrders(EcommerceOrdersCase):
         order.checkout_date = fields.Datetime.to_string(datetime.utcnow() - timedelta(days=days))
 
     def _reminders(self, order):
-        return self.env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", order.id),
-                                             ("subject", "ilike", "waiting for your payment")])
+        return self.env["mail.mail"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id), ("subject", "ilike", "waiting for your payment")]
+        )
 
     def test_ageing_reminds_once_then_cancels(self):
         params = self.env["ir.config_parameter"].sudo()
@@ -149,7 +151,7 @@ class TestUnpaidOrders(EcommerceOrdersCase):
 
         def failing_cancel(orders):
             if first in orders:
-                raise UserError("boom")
+                raise UserError("boom")  # pylint: disable=translation-required
             return original(orders)
 
         with patch.object(type(first), "action_cancel", failing_cancel):

@@ -9,7 +9,6 @@ Odoo's ``form_feedback`` like any acquirer's return, then goes back to the
 shop. No network, no money.
 """
 
-
 from odoo import http
 from odoo.http import request
 from werkzeug.exceptions import NotFound

@@ -165,8 +165,7 @@ class PaymentTransaction(models.Model):
     )
     # indexed: every posted, cancelled or deleted payment looks up its refunds
     refund_invoice_id = fields.Many2one("account.invoice", string="Credit Note", readonly=True, copy=False, index=True)
-    refund_payment_id = fields.Many2one(
-        "account.payment", readonly=True, copy=False, ondelete="set null", index=True)
+    refund_payment_id = fields.Many2one("account.payment", readonly=True, copy=False, ondelete="set null", index=True)
     refund_return_request_id = fields.Many2one(
         "return.request", string="Return Request", readonly=True, copy=False, index=True
     )
@@ -628,7 +627,7 @@ class PaymentTransaction(models.Model):
                         "refund_retryable": error.retryable,
                         "date_validate": fields.Datetime.now(),
                     },
-                    **error.values
+                    **error.values,
                 )
             )
             refund._log_refund(
@@ -651,7 +650,9 @@ class PaymentTransaction(models.Model):
             {
                 "state": "refunding",
                 "refund_invoice_id": credit_note.id,
-                "state_message": _("The provider accepted the refund; the bank has not confirmed it yet: check it later."),
+                "state_message": _(
+                    "The provider accepted the refund; the bank has not confirmed it yet: check it later."
+                ),
             }
         )
         self._log_refund(
@@ -1056,8 +1057,11 @@ class PaymentTransaction(models.Model):
         if response.status_code >= 400 or "error" in payload or not payload:
             error = self._stripe_refund_error(response.status_code, payload.get("error") or {})
             kind = (payload.get("error") or {}).get("type")
-            if response.status_code >= 500 and kind == "api_error" or response.status_code == 400 and (
-                kind == "idempotency_error"
+            if (
+                response.status_code >= 500
+                and kind == "api_error"
+                or response.status_code == 400
+                and (kind == "idempotency_error")
             ):
                 # Stripe saved this answer under the key and would replay it:
                 # the retry looks for a refund of this attempt, then uses a new key
@@ -1130,8 +1134,7 @@ class PaymentTransaction(models.Model):
         except requests.exceptions.RequestException as error:
             _logger.warning("Stripe refund %s: no answer to %s (%s)", self.reference, url, error)
             raise RefundProviderError(
-                _("Stripe could not be reached (%s) to check this refund: try again later.")
-                % error.__class__.__name__,
+                _("Stripe could not be reached (%s) to check this refund: try again later.") % error.__class__.__name__,
                 retryable=True,
             )
         payload = self._stripe_json(response)
@@ -1175,7 +1178,10 @@ class PaymentTransaction(models.Model):
         sent = self.refund_idempotency_key_date
         if sent and fields.Datetime.from_string(sent) <= datetime.utcnow() - STRIPE_KEY_LIFETIME:
             self.write(
-                {"refund_idempotency_key": self._get_next_refund_idempotency_key(), "refund_idempotency_key_date": False}
+                {
+                    "refund_idempotency_key": self._get_next_refund_idempotency_key(),
+                    "refund_idempotency_key_date": False,
+                }
             )
         return None
 

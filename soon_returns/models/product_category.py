@@ -12,7 +12,6 @@ class ProductCategory(models.Model):
             ("returnable", "Returnable"),
             ("final_sale", "Final sale (not returnable)"),
         ],
-        string="Return Policy",
         default="parent",
         help="Products of this category that do not set their own policy follow it. "
         "At the top of the tree, 'Same as parent' means: stockable products are "

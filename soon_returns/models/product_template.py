@@ -6,7 +6,6 @@ class ProductTemplate(models.Model):
 
     return_policy = fields.Selection(
         [("category", "Same as category"), ("returnable", "Returnable"), ("final_sale", "Final sale (not returnable)")],
-        string="Return Policy",
         default="category",
         help="Whether customers may return this product through the portal. "
         "The product's own setting wins over its category's.",

@@ -16,7 +16,6 @@ class ResCompany(models.Model):
     )
     return_location_id = fields.Many2one(
         "stock.location",
-        string="Return Location",
         domain=[("usage", "=", "internal")],
         help="Where approved returns are received. Empty: the location the goods were delivered from.",
     )

@@ -16,9 +16,7 @@ class ReturnReason(models.Model):
     active = fields.Boolean(default=True)
     requires_comment = fields.Boolean(help="The customer must explain the problem in a comment.")
     requires_photo = fields.Boolean(string="Requires Photos", help="The customer must attach at least one photo.")
-    company_id = fields.Many2one(
-        "res.company", string="Company", help="Leave empty to use this reason in every company."
-    )
+    company_id = fields.Many2one("res.company", help="Leave empty to use this reason in every company.")
     restocking_fee_policy = fields.Selection(
         [("category", "Product category's fee")] + FEE_POLICIES,
         string="Restocking Fee",

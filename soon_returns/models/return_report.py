@@ -16,10 +16,10 @@ class ReturnReport(models.Model):
     _rec_name = "date"
     _order = "date desc"
 
-    date = fields.Datetime(string="Date", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    date = fields.Datetime(readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    reason_id = fields.Many2one("return.reason", string="Reason", readonly=True)
+    reason_id = fields.Many2one("return.reason", readonly=True)
     request_id = fields.Many2one("return.request", string="Return Request", readonly=True)
     state = fields.Selection(
         [
@@ -35,7 +35,7 @@ class ReturnReport(models.Model):
     )
     order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     qty_delivered = fields.Float(string="Delivered Qty", readonly=True)
     qty_requested = fields.Float(string="Requested Qty", readonly=True)
     qty_returned = fields.Float(string="Returned Qty", readonly=True)

@@ -115,7 +115,6 @@ class ReturnRequest(models.Model):
     )
     return_method = fields.Selection(
         [("dropoff", "Drop off at the shop"), ("pickup", "Pickup at my address")],
-        string="Return Method",
         required=True,
         default="dropoff",
         track_visibility="onchange",
@@ -126,7 +125,7 @@ class ReturnRequest(models.Model):
     picking_count = fields.Integer(compute="_compute_picking_count", string="Transfers")
     reject_reason = fields.Text(string="Rejection Reason", readonly=True, copy=False, track_visibility="onchange")
     credit_note_id = fields.Many2one(
-        "account.invoice", string="Credit Note", readonly=True, copy=False, help="Set when the request is refunded."
+        "account.invoice", readonly=True, copy=False, help="Set when the request is refunded."
     )
     refund_transaction_ids = fields.One2many(
         "payment.transaction", "refund_return_request_id", string="Refunds", readonly=True
@@ -465,7 +464,10 @@ class ReturnRequest(models.Model):
         for name, data in uploads:
             name = (name or "").replace("\x00", "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:128] or "photo"
             if len(data) > max_bytes:
-                errors.append(_("“%s” is larger than %s MB.") % (name, self._format_qty(max_bytes / 1024.0 / 1024.0)))
+                errors.append(
+                    _("“%(name)s” is larger than %(size)s MB.")
+                    % {"name": name, "size": self._format_qty(max_bytes / 1024.0 / 1024.0)}
+                )
                 continue
             try:
                 with Image.open(io.BytesIO(data)) as image:
@@ -557,8 +559,11 @@ class ReturnRequest(models.Model):
                     break
             if float_compare(remaining, 0.0, precision_rounding=product_uom.rounding) > 0:
                 raise UserError(
-                    _("%s: only %s can still be returned from its deliveries.")
-                    % (rline.product_id.display_name, self._format_qty(rline.quantity - remaining))
+                    _("%(product)s: only %(quantity)s can still be returned from its deliveries.")
+                    % {
+                        "product": rline.product_id.display_name,
+                        "quantity": self._format_qty(rline.quantity - remaining),
+                    }
                 )
         return allocation
 
@@ -692,7 +697,7 @@ class ReturnRequest(models.Model):
                 "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
                 "user_id": (self.user_id or self.order_id.user_id or self.env.user).id,
                 "date_deadline": fields.Date.context_today(self),
-                "summary": _("Late return %s (%s)") % (self.name, state_label),
+                "summary": _("Late return %(reference)s (%(step)s)") % {"reference": self.name, "step": state_label},
                 "note": _("The deadline of this step was %s.") % self.date_deadline,
             }
         )

@@ -24,7 +24,6 @@ class ReturnRequestLine(models.Model):
         "product.uom", related="sale_line_id.product_uom", readonly=True, string="Unit of Measure"
     )
     quantity = fields.Float(
-        string="Quantity",
         required=True,
         digits=dp.get_precision("Product Unit of Measure"),
         help="Quantity the customer asked to return, in the order line's unit.",
@@ -36,7 +35,7 @@ class ReturnRequestLine(models.Model):
         compute_sudo=True,  # the warehouse worker receiving the goods may not see the return
         digits=dp.get_precision("Product Unit of Measure"),
     )
-    reason_id = fields.Many2one("return.reason", string="Reason", required=True, ondelete="restrict")
+    reason_id = fields.Many2one("return.reason", required=True, ondelete="restrict")
     comment = fields.Text(string="Customer Comment")
     move_ids = fields.One2many("stock.move", "return_request_line_id", string="Return Moves")
     photo_ids = fields.One2many(
@@ -49,7 +48,6 @@ class ReturnRequestLine(models.Model):
         help="The received quantity at the order's price, after discount.",
     )
     restocking_fee = fields.Monetary(
-        string="Restocking Fee",
         compute="_compute_refund_amounts",
         help="Kept from the refund: set on the return reason or on the product category.",
     )
@@ -65,8 +63,12 @@ class ReturnRequestLine(models.Model):
             rounding = sale_line.product_uom.rounding
             if float_compare(sale_line.qty_return_reserved, sale_line.qty_delivered, precision_rounding=rounding) > 0:
                 raise ValidationError(
-                    _("%s: %s asked to return in open requests, but only %s delivered.")
-                    % (sale_line.product_id.display_name, sale_line.qty_return_reserved, sale_line.qty_delivered)
+                    _("%(product)s: %(asked)s asked to return in open requests, but only %(delivered)s delivered.")
+                    % {
+                        "product": sale_line.product_id.display_name,
+                        "asked": sale_line.qty_return_reserved,
+                        "delivered": sale_line.qty_delivered,
+                    }
                 )
 
     @api.multi

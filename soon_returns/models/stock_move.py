@@ -4,9 +4,7 @@ from odoo import api, fields, models
 class StockMove(models.Model):
     _inherit = "stock.move"
 
-    return_request_line_id = fields.Many2one(
-        "return.request.line", string="Return Request Line", index=True, copy=False, readonly=True
-    )
+    return_request_line_id = fields.Many2one("return.request.line", index=True, copy=False, readonly=True)
 
     @api.multi
     def _action_done(self):

@@ -4,9 +4,7 @@ from odoo import api, fields, models
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    return_request_id = fields.Many2one(
-        "return.request", string="Return Request", index=True, copy=False, readonly=True
-    )
+    return_request_id = fields.Many2one("return.request", index=True, copy=False, readonly=True)
     return_request_count = fields.Integer(compute="_compute_return_request_count", string="Return Requests")
 
     @api.multi

@@ -76,8 +76,13 @@ class TestReturnJourney(PortalReturnsCase):
             # staff approve it from Sales > Returns
             approve = ".o_form_statusbar .o_statusbar_buttons button:has-text('Approve')"
             # straight onto the form: a fresh web client that loads this record only
-            login(page, self.base_url, "admin", redirect="/web#id=%d&model=return.request&view_type=form" % request.id,
-                  selector=approve)
+            login(
+                page,
+                self.base_url,
+                "admin",
+                redirect="/web#id=%d&model=return.request&view_type=form" % request.id,
+                selector=approve,
+            )
             page.click(approve)
             page.wait_for_selector(".o_statusbar_status button.btn-primary:has-text('Approved')")
             page.wait_for_selector(".o_form_view .oe_stat_button:has-text('Transfers')")

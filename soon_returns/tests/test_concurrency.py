@@ -78,7 +78,7 @@ class TestConcurrentSubmissions(common.BaseCase):
                         )
                         if before_commit:
                             before_commit()
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit
                         outcome["created"] = request.id
                         return
                     except ReturnRequestError as refusal:

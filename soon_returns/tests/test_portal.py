@@ -37,7 +37,7 @@ class PortalReturnsCase(ReturnsDataMixin, SoonHttpCase):
         savepoint) when a request ends: records written by the test must be
         committed on that cursor first. The test still rolls back as a whole.
         """
-        self.env.cr.commit()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         self.refresh()
 
     def refresh(self):
@@ -48,7 +48,7 @@ class PortalReturnsCase(ReturnsDataMixin, SoonHttpCase):
         # cursor; users created here live on the HTTP server's test cursor.
         own_cr, self.cr = self.cr, self.http_cr
         try:
-            super().authenticate(user, password)
+            return super().authenticate(user, password)
         finally:
             self.cr = own_cr
 

@@ -70,8 +70,13 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
             # a sales manager refunds it from the order form
             # (logged in straight onto the order's form: a fresh web client that
             # loads this record only, see soon_testing.common.login)
-            login(page, base, "ref_manager", redirect="/web#id=%d&model=sale.order&view_type=form" % order_id,
-                  selector=".o_form_statusbar button.o_refund_button")
+            login(
+                page,
+                base,
+                "ref_manager",
+                redirect="/web#id=%d&model=sale.order&view_type=form" % order_id,
+                selector=".o_form_statusbar button.o_refund_button",
+            )
             refund_button = page.locator(".o_form_statusbar button.o_refund_button")
             self.assertIn("Paid", page.inner_text(".o_form_view .o_field_widget[name=payment_status]"))
             screenshot(page, "soon_returns_refund_order")
@@ -82,8 +87,9 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
             screenshot(page, "soon_returns_refund_wizard")
             dialog.locator("button.o_refund_confirm").click()
             # the refund is server work (payment, credit note, reconciliation): slow under load
-            page.wait_for_selector(".o_form_view .o_field_widget[name=payment_status]:has-text('Refunded')",
-                                   timeout=120000)
+            page.wait_for_selector(
+                ".o_form_view .o_field_widget[name=payment_status]:has-text('Refunded')", timeout=120000
+            )
             page.wait_for_selector(".oe_stat_button:has-text('Refunds')")
             screenshot(page, "soon_returns_refund_done")
             page.wait_for_load_state("networkidle")

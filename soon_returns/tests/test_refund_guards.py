@@ -133,14 +133,18 @@ class TestRefundFieldGuards(RefundsCase):
         )
         tx = self.env["payment.transaction"]._check_or_create_sale_tx(order, self.transfer)
         tx.write({"state": "pending"})
-        draft = self.env["payment.transaction"].sudo(self.salesman).create(
-            {
-                "acquirer_id": self.transfer.id,
-                "amount": 1.0,
-                "currency_id": order.currency_id.id,
-                "partner_country_id": self.env.ref("base.us").id,
-                "reference": "HARMLESS-DRAFT",
-            }
+        draft = (
+            self.env["payment.transaction"]
+            .sudo(self.salesman)
+            .create(
+                {
+                    "acquirer_id": self.transfer.id,
+                    "amount": 1.0,
+                    "currency_id": order.currency_id.id,
+                    "partner_country_id": self.env.ref("base.us").id,
+                    "reference": "HARMLESS-DRAFT",
+                }
+            )
         )
         self.assertEqual((draft.state, draft.operation), ("draft", "payment"))
         tx.sudo(self.salesman).write({"state": "done"})

@@ -89,7 +89,7 @@ class TestReturnFlow(ReturnsCase):
         action = request.action_reject()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "The item shows signs of use."})
         )
         self.assertEqual(wizard.request_ids, request)

@@ -8,9 +8,7 @@ class ReturnRequestReject(models.TransientModel):
     request_ids = fields.Many2many(
         "return.request", string="Return Requests", required=True, default=lambda self: self._default_request_ids()
     )
-    reason = fields.Text(
-        string="Reason", required=True, help="Emailed to the customer: explain why the return is refused."
-    )
+    reason = fields.Text(required=True, help="Emailed to the customer: explain why the return is refused.")
 
     @api.model
     def _default_request_ids(self):

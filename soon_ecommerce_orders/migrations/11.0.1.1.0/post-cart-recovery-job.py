@@ -2,6 +2,7 @@
 """The abandoned-cart reminder job moved from sale.order to its own model,
 sale.cart.recovery.job: the scheduled action (a ``noupdate`` record, which an
 update does not rewrite) of a database installed before points to it."""
+
 from odoo import SUPERUSER_ID, api
 
 
