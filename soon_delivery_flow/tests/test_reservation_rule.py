@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Orders paid on pickup or by bank transfer stay quotations and reserve
+"""Orders paid on delivery or in store stay quotations and reserve
 nothing until someone confirms them (the document's reservation rule)."""
 
 from .common import DeliveryFlowCase
@@ -12,12 +12,20 @@ class TestReservationRule(DeliveryFlowCase):
         )
         return sum(quants.mapped("reserved_quantity"))
 
-    def test_transfer_order_reserves_nothing_until_confirmed(self):
-        product = self._create_product("Transfer Lamp", "TST-TLAMP")
+    def test_pay_later_order_reserves_nothing_until_confirmed(self):
+        """The add-on's own pay-later methods: Cash on Delivery and Pay in Store."""
+        for xmlid in (
+            "soon_ecommerce_orders.payment_acquirer_cash_on_delivery",
+            "soon_ecommerce_orders.payment_acquirer_pay_in_store",
+        ):
+            with self.subTest(acquirer=xmlid):
+                self._check_pay_later(self.env.ref(xmlid))
+
+    def _check_pay_later(self, acquirer):
+        product = self._create_product("Pay Later Lamp %s" % acquirer.id, "TST-PLAMP-%s" % acquirer.id)
         self._add_stock(product, self.wh1, 5)
         order = self._create_order([(product, 2)], warehouse=self.wh1, confirm=False)
         order.team_id = self.env.ref("sales_team.salesteam_website_sales")
-        acquirer = self.env.ref("payment.payment_acquirer_transfer")
         tx = self.env["payment.transaction"].create(
             {
                 "acquirer_id": acquirer.id,
@@ -29,7 +37,7 @@ class TestReservationRule(DeliveryFlowCase):
             }
         )
 
-        # the customer chose "bank transfer" at checkout: Odoo's feedback flow
+        # the customer chose the pay-later method at checkout: Odoo's feedback flow
         self.env["payment.transaction"].form_feedback(
             {
                 "reference": tx.reference,
@@ -42,6 +50,7 @@ class TestReservationRule(DeliveryFlowCase):
 
         self.assertEqual(tx.state, "pending")
         self.assertEqual(order.state, "sent", "a quotation (sent), not an order")
+        self.assertEqual(order.payment_status, "pending")
         moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
         self.assertFalse(moves, "no stock move exists before confirmation")
         self.assertFalse(order.picking_ids)
@@ -53,9 +62,11 @@ class TestReservationRule(DeliveryFlowCase):
         self.assertIn("Quotation not confirmed", wizard.line_ids.reason)
         self.assertFalse(order.picking_ids)
 
-        # the shop receives the transfer and confirms the order by hand
-        order.action_confirm()
+        # the shop confirms the order by hand: "Confirm and Reserve"
+        order.action_confirm_and_reserve()
 
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.payment_status, "pending", "confirmed, still to be paid")
         moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
         self.assertEqual(len(moves), 1)
         self.assertEqual(moves.state, "assigned")

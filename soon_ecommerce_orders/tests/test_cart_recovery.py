@@ -2,9 +2,11 @@
 """Automatic abandoned-cart reminders: every rule has a cart that must be
 emailed and one that must not."""
 
+from datetime import timedelta
 from unittest.mock import patch
 
 import psycopg2
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
@@ -445,6 +447,34 @@ class TestCartRecoverySettings(CartRecoveryCase):
         cron.invalidate_cache()
         self.assertFalse(cron.active)
         self.assertFalse(self.params.get_param(PARAM_AUTO))
+
+    def test_off_then_on_starts_from_the_new_moment(self):
+        """Switching the reminders off keeps the activation time; switching them
+        on again moves it to now: a cart left while they were off (after the old
+        activation time) is never reminded, a cart changed after the new moment is."""
+        old_activation = ago(days=2)
+        self.params.set_param(PARAM_AUTO, "1")
+        self.params.set_param(PARAM_ACTIVATION, old_activation)
+        self.settings(cart_recovery_auto=False).execute()
+        self.assertFalse(self.params.get_param(PARAM_AUTO))
+        self.assertEqual(self.params.get_param(PARAM_ACTIVATION), old_activation, "off keeps the activation time")
+        self.settings(cart_recovery_auto=True).execute()
+        activation = self.params.get_param(PARAM_ACTIVATION)
+        self.assertGreater(activation, old_activation)
+        self.assertGreaterEqual(activation, ago(minutes=1), "on again: from now on")
+        moment = fields.Datetime.from_string(activation)
+        # left while the reminders were off: changed after the old activation, before the new one
+        before = self.make_cart(idle_hours=1)
+        before.write({"cart_last_activity": fields.Datetime.to_string(moment - timedelta(hours=1))})
+        self.assertGreater(before.cart_last_activity, old_activation)
+        after = self.make_cart(idle_hours=0)
+        after.write({"cart_last_activity": fields.Datetime.to_string(moment + timedelta(minutes=1))})
+        # two hours later both carts are idle for longer than the 1 hour delay
+        later = fields.Datetime.to_string(moment + timedelta(hours=2))
+        with patch.object(fields.Datetime, "now", lambda *args: later):
+            self.run_job()
+        self.assertNotReminded(before)
+        self.assertReminded(after)
 
     def test_settings_show_the_existing_odoo_settings(self):
         self.params.set_param(PARAM_ABANDONED_DELAY, "4.0")

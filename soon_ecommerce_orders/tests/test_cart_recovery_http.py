@@ -188,8 +188,21 @@ class TestCartRecoveryHttp(SoonHttpCase):
         params = self.env["ir.config_parameter"].sudo()
         params.set_param(PARAM_AUTO, "1")
         params.set_param(PARAM_ACTIVATION, fields.Datetime.to_string(datetime.utcnow() - timedelta(days=1)))
-        self.env["sale.cart.recovery.job"]._send_cart_reminders()
-        self.assertEqual(cart.cart_recovery_step, 0)
+        job = self.env["sale.cart.recovery.job"]
+        reminded = self.cart_of(self.env["res.partner"].create({"name": "Subscribed", "email": "sub@example.com"}))
+        # due for reminder 1 (cart_of logs one already, which would make the job fail on any cart)
+        (cart | reminded).mapped("cart_recovery_reminder_ids").unlink()
+        job._send_cart_reminders()
+        self.refresh()
+        self.assertEqual(reminded.cart_recovery_step, 1, "the same cart of a subscribed customer is reminded")
+        self.assertEqual(cart.cart_recovery_step, 0, "the unsubscribed customer is skipped")
+        mails = self.env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", cart.id)])
+        self.assertFalse(mails)
+        # it is the opt-out that spares the cart: without it the next run reminds it
+        self.guest.cart_recovery_opt_out = False
+        job._send_cart_reminders()
+        self.refresh()
+        self.assertEqual(cart.cart_recovery_step, 1)
 
     def test_unsubscribe_token_is_checked(self):
         other = self.env["res.partner"].create({"name": "Victim", "email": "victim@example.com"})

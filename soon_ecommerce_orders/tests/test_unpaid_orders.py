@@ -23,17 +23,28 @@ class TestUnpaidOrders(EcommerceOrdersCase):
         return order
 
     def test_pay_later_methods_are_shipped(self):
+        odoo_pending = self.transfer.pending_msg or ""
         for acquirer in (self.cod, self.pay_in_store):
             self.assertEqual(acquirer.provider, "transfer")
             self.assertTrue(acquirer.post_msg)
+            # their own pending message, not Odoo's "successfully processed"
+            self.assertIn("your order is registered", acquirer.pending_msg)
+            self.assertNotIn("successfully processed", acquirer.pending_msg)
+            self.assertNotEqual(acquirer.pending_msg, odoo_pending)
         self.assertIn("courier", self.cod.post_msg)
+        self.assertIn("courier", self.cod.pending_msg)
         self.assertIn("store", self.pay_in_store.post_msg)
+        self.assertIn("store", self.pay_in_store.pending_msg)
 
     def test_pay_later_orders_stay_quotation_sent_without_reservation(self):
-        for acquirer in (self.cod, self.pay_in_store, self.transfer):
+        for acquirer in (self.cod, self.pay_in_store):
             order = self.checkout(acquirer)
+            self.assertEqual(order.payment_tx_id.acquirer_id, acquirer)
+            self.assertEqual(order.payment_tx_id.state, "pending")
             self.assertEqual(order.state, "sent")
             self.assertEqual(order.payment_status, "pending")
+            self.assertTrue(order.is_unpaid_order)
+            self.assertIn(order, self.env["sale.order"].search([("is_unpaid_order", "=", True)]))
             self.assertFalse(order.picking_ids)
             moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
             self.assertFalse(moves, "no stock move may exist before the manual confirmation")
