@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 from odoo import fields
 
-from .common import ReturnsCase, days_ago
+from .common import ReturnsCase
 
 
 class TestReturnPolicy(ReturnsCase):
@@ -92,4 +92,8 @@ class TestReturnPolicy(ReturnsCase):
             type(self.env["sale.order.line"]), "_get_customer_moves", lambda lines: lines.env["stock.move"]
         ):
             self.assertFalse(self.order._portal_can_return())
-        self.assertTrue(days_ago(0))
+        # the window counts from the delivery: delivered today or 29 days ago is still returnable (window 30 days)
+        today = self._delivered_order(self.customer.partner_id, [(self.product_a, 1)], 0)
+        self.assertTrue(today._portal_can_return())
+        recent = self._delivered_order(self.customer.partner_id, [(self.product_a, 1)], 29)
+        self.assertTrue(recent._portal_can_return())

@@ -258,9 +258,13 @@ class TestReturnReport(ReturnsCase):
         )
         request._approve()
         self._validate_return_pickings(request)
-        other = self._delivered_order(self.customer.partner_id, [(self.product_a, 5)])
-        self.assertTrue(other)
+        # delivered 70 days ago: always another month than the first order (delivered yesterday)
+        other = self._delivered_order(self.customer.partner_id, [(self.product_a, 5)], 70)
         Report = self.env["return.report"]
+        rows = Report.search([("order_id", "=", other.id)])
+        self.assertEqual(rows.mapped("qty_delivered"), [5.0])
+        self.assertEqual(rows.mapped("qty_returned"), [0.0])
+        self.assertEqual(rows.partner_id, self.customer.partner_id)
         domain = [("product_id", "in", (self.product_a | self.product_b).ids)]
         groups = {
             g["product_id"][0]: g
@@ -279,7 +283,8 @@ class TestReturnReport(ReturnsCase):
         )
         self.assertEqual([(g["reason_id"][0], g["qty_requested"]) for g in by_reason], [(self.reason_damaged.id, 1.0)])
         by_month = Report.read_group(domain, ["date", "qty_delivered"], ["date:month"])
-        self.assertTrue(by_month)
+        # the first order's 3 + 1 in its month, the other order's 5 in its own month
+        self.assertEqual(sorted(g["qty_delivered"] for g in by_month if g["qty_delivered"]), [4.0, 5.0])
 
 
 class TestReturnAccessRules(ReturnsCase):
