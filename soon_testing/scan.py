@@ -14,35 +14,13 @@ import re
 import sys
 from collections import namedtuple
 
+from soon_runtime.fixes_stdlib import _ABC_NAMES
+
 Hit = namedtuple("Hit", "path line api")
 
-_COLLECTIONS_ABCS = {
-    "Awaitable",
-    "Coroutine",
-    "AsyncIterable",
-    "AsyncIterator",
-    "AsyncGenerator",
-    "Hashable",
-    "Iterable",
-    "Iterator",
-    "Generator",
-    "Reversible",
-    "Sized",
-    "Container",
-    "Callable",
-    "Collection",
-    "Set",
-    "MutableSet",
-    "Mapping",
-    "MutableMapping",
-    "MappingView",
-    "KeysView",
-    "ItemsView",
-    "ValuesView",
-    "Sequence",
-    "MutableSequence",
-    "ByteString",
-}
+#: the names collections re-exported from collections.abc until Python 3.10 (the runtime
+#: puts them back: the scan reports Odoo code that still needs it)
+_COLLECTIONS_ABCS = frozenset(_ABC_NAMES)
 
 #: module attribute -> (api label, Python version that removed it)
 _REMOVED_ATTRS = {
