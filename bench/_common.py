@@ -8,6 +8,10 @@ Each script builds its parser with :func:`make_parser`, which adds
 * ``--json FILE``: also write the printed figures to FILE, as JSON
   (:func:`write_json`).
 
+and the preamble that gives a script its database: :func:`db_exists`,
+:func:`prepare_database` (creates the database and installs the modules,
+without demo data, the first time), :func:`odoo_data_dir`, :func:`sh`.
+
 The scripts are run as ``.venv/bin/python bench/<script>.py``, so this module
 is imported as ``_common`` (the script's folder is first on ``sys.path``).
 """
@@ -16,7 +20,12 @@ import argparse
 import decimal
 import json
 import math
+import os
+import subprocess
 import sys
+
+#: the project's root (bench/..)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 DEPRECATED_DB_ALIASES = ("-d", "--database")
 
@@ -90,3 +99,44 @@ def write_json(path, figures):
     with open(path, "w") as out:
         json.dump(_plain(figures), out, indent=2, sort_keys=True, default=str, allow_nan=False)
         out.write("\n")
+
+
+def sh(*args, **kw):
+    """Run a command; raise when it fails."""
+    return subprocess.run(args, check=True, **kw)
+
+
+def odoo_data_dir():
+    """Odoo's data directory of the development install (filestore, sessions)."""
+    return os.path.join(ROOT, ".soon", "data")
+
+
+def db_exists(name):
+    """Whether PostgreSQL has a database called ``name``."""
+    out = subprocess.run(
+        ["psql", "-Atq", "-v", "name=%s" % name, "postgres"],
+        input="select 1 from pg_database where datname = :'name'\n",
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.strip() == "1"
+
+
+def prepare_database(db, modules, odoo_args=None):
+    """Create ``db`` with ``modules`` installed, without demo data, unless it
+    exists. ``odoo_args``: Odoo's options (default: the development install's
+    data directory and ``-d db``). Returns True when it was created."""
+    if db_exists(db):
+        return False
+    print("[bench] installing %s into %s (first run only)..." % (modules, db), file=sys.stderr, flush=True)
+    sh("createdb", db)
+    sh(
+        os.path.join(ROOT, ".venv", "bin", "soon-odoo"),
+        *(odoo_args or ["--data-dir=" + odoo_data_dir(), "-d", db]),
+        "-i",
+        modules,
+        "--without-demo=all",
+        "--stop-after-init",
+        "--log-level=warn",
+    )
+    return True

@@ -30,30 +30,14 @@ Not a test: run it by hand,
 """
 
 import argparse
-import os
 import resource
 import statistics
-import subprocess
 import time
 from datetime import datetime, timedelta
 
-from _common import make_parser, write_json
+from _common import make_parser, odoo_data_dir, prepare_database, sh, write_json
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = "website_sale,website_sale_stock,payment_transfer,account_invoicing,soon_ecommerce_orders"
-
-
-def sh(*args, **kw):
-    return subprocess.run(args, check=True, **kw)
-
-
-def db_exists(name):
-    out = subprocess.run(
-        ["psql", "-Atqc", "select 1 from pg_database where datname='%s'" % name, "postgres"],
-        capture_output=True,
-        text=True,
-    ).stdout
-    return out.strip() == "1"
 
 
 def rss_mb():
@@ -66,24 +50,6 @@ def rss_mb():
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def prepare_database(db, data_dir):
-    if db_exists(db):
-        return False
-    sh("createdb", db)
-    sh(
-        os.path.join(ROOT, ".venv", "bin", "soon-odoo"),
-        "--data-dir=" + data_dir,
-        "-d",
-        db,
-        "-i",
-        MODULES,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--log-level=warn",
-    )
-    return True
 
 
 def fill(env, orders, carts):
@@ -331,9 +297,9 @@ def main():
     parser.add_argument("--carts", type=int, default=100000)
     parser.add_argument("--keep", action="store_true", help="keep the database (it is dropped otherwise)")
     args = parser.parse_args()
-    data_dir = os.path.join(ROOT, ".soon", "data")
+    data_dir = odoo_data_dir()
     t0 = time.perf_counter()
-    created = prepare_database(args.db, data_dir)
+    created = prepare_database(args.db, MODULES)
     install_s = time.perf_counter() - t0
     figures = {"orders": args.orders, "carts": args.carts}
     try:

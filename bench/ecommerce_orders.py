@@ -21,47 +21,14 @@ the table matches (the report says so).  Not a test: run it by hand,
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
 
-from _common import make_parser, write_json
+from _common import make_parser, odoo_data_dir, prepare_database, sh, write_json
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = "website_sale,website_sale_stock,payment_transfer,account_invoicing,soon_ecommerce_orders"
-
-
-def sh(*args, **kw):
-    return subprocess.run(args, check=True, **kw)
-
-
-def db_exists(name):
-    out = subprocess.run(
-        ["psql", "-Atqc", "select 1 from pg_database where datname=%s" % repr(name).replace('"', "'"), "postgres"],
-        capture_output=True,
-        text=True,
-    ).stdout
-    return out.strip() == "1"
-
-
-def prepare_database(db, data_dir):
-    if db_exists(db):
-        return
-    sh("createdb", db)
-    sh(
-        os.path.join(ROOT, ".venv", "bin", "soon-odoo"),
-        "--data-dir=" + data_dir,
-        "-d",
-        db,
-        "-i",
-        MODULES,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--log-level=warn",
-    )
 
 
 def fill(env, orders):
@@ -206,8 +173,8 @@ def main():
     parser.add_argument("--orders", type=int, default=200000)
     parser.add_argument("--keep", action="store_true", help="keep the database for the next run")
     args = parser.parse_args()
-    data_dir = os.path.join(ROOT, ".soon", "data")
-    prepare_database(args.db, data_dir)
+    data_dir = odoo_data_dir()
+    prepare_database(args.db, MODULES)
 
     import odoo
 

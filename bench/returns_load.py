@@ -36,9 +36,8 @@ import time
 import uuid
 
 import requests
-from _common import make_parser, write_json
+from _common import ROOT, make_parser, odoo_data_dir, prepare_database, write_json
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNITS_PER_ORDER = 12
 
 
@@ -60,36 +59,13 @@ def free_port():
 
 
 def odoo_args(args):
-    data_dir = os.path.join(ROOT, ".soon", "data")
-    extra = ["--data-dir=%s" % data_dir, "-d", args.db]
+    extra = ["--data-dir=%s" % odoo_data_dir(), "-d", args.db]
     if args.addons_path:
         import odoo  # noqa: F401 - locate the standard add-ons
 
         std = os.path.join(os.path.dirname(sys.modules["odoo"].__file__), "addons")
         extra.append("--addons-path=%s,%s" % (args.addons_path, std))
     return extra
-
-
-def db_exists(name):
-    out = subprocess.run(
-        ["psql", "-Atqc", "select 1 from pg_database where datname='%s'" % name, "postgres"],
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip() == "1"
-
-
-def ensure_database(args):
-    if db_exists(args.db):
-        return
-    print("[bench] installing soon_returns into %s (first run only)..." % args.db, flush=True)
-    subprocess.run(["createdb", args.db], check=True)
-    subprocess.run(
-        ["soon-odoo"]
-        + odoo_args(args)
-        + ["-i", "soon_returns", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
-        check=True,
-    )
 
 
 def prepare_data(args, run_tag):
@@ -303,7 +279,7 @@ def check_database(registry, customers):
 
 def main():
     args = parse_args()
-    ensure_database(args)
+    prepare_database(args.db, "soon_returns", odoo_args(args))
     run_tag = uuid.uuid4().hex[:6]
     registry, customers, reason = prepare_data(args, run_tag)
     port = free_port()
