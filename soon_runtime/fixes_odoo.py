@@ -398,6 +398,54 @@ def json_request_params_object(module):
     JsonRequest.__init__ = __init__
 
 
+#: the largest request body Odoo reads when the configuration sets no
+#: ``max_request_body_mb`` (the default of Odoo 16 and later, 128 MiB)
+DEFAULT_MAX_REQUEST_BYTES = 128 * 1024 * 1024
+
+
+def _max_request_bytes():
+    """``max_request_body_mb`` of Odoo's configuration file, in bytes (0: no limit)."""
+    from odoo.tools import config
+
+    value = config.get("max_request_body_mb")
+    if value in (None, "", False):
+        return DEFAULT_MAX_REQUEST_BYTES
+    try:
+        megabytes = float(value)
+    except (TypeError, ValueError):
+        _logger.warning("max_request_body_mb = %r is not a number: %s bytes", value, DEFAULT_MAX_REQUEST_BYTES)
+        return DEFAULT_MAX_REQUEST_BYTES
+    return int(megabytes * 1024 * 1024) if megabytes > 0 else None
+
+
+@fix("odoo.http")
+def request_body_limit(module):
+    """Issue 11 review, not an incompatibility: Odoo 11 parses every request
+    body (``HttpRequest.__init__`` reads the form and the uploads, spooling
+    them to temporary files) before any route runs, with no limit: a route can
+    refuse a body that is too large (the return form's 413) only after the
+    whole body was received and parsed.  Werkzeug refuses a body whose length
+    is over ``max_content_length`` before reading it (413 Request Entity Too
+    Large; a body sent without a length is cut there); Odoo 11 never sets it.
+    The limit is ``max_request_body_mb`` in Odoo's configuration file (Odoo 16
+    and later: 128 MiB, the default here; 0 = no limit)."""
+    Root = module.Root
+    original = Root.get_request
+
+    @functools.wraps(original)
+    def get_request(self, httprequest):
+        # before HttpRequest/JsonRequest read the body (nothing reads it earlier);
+        # the form parser refuses a form over the limit itself, a JSON body is
+        # read whole by get_data(): refuse any body declared longer here
+        limit = _max_request_bytes()
+        httprequest.max_content_length = limit
+        if limit is not None and (httprequest.content_length or 0) > limit:
+            raise module.werkzeug.exceptions.RequestEntityTooLarge()
+        return original(self, httprequest)
+
+    Root.get_request = get_request
+
+
 @fix("odoo.sql_db")
 def pg_float_digits(module):
     """PostgreSQL 12 changed the default ``extra_float_digits`` to 1, so

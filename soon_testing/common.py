@@ -302,7 +302,8 @@ def open_url(page, url, selector=None, timeout=120000):
     back-office page of a run compiles the assets (LESS, JS bundles).
     """
     page.goto("about:blank")
-    page.goto(url)
+    # "load" waits for the asset bundles, compiled on a run's first back-office page
+    page.goto(url, timeout=timeout)
     if selector:
         page.wait_for_selector(selector, timeout=timeout)
 
@@ -322,8 +323,8 @@ def login(page, base_url, login, password=None, redirect="/web", selector=None, 
     """
     from urllib.parse import quote, urlsplit
 
-    page.goto(base_url + "/web/session/logout?redirect=/web/login")
-    page.goto("%s/web/login?redirect=%s" % (base_url, quote(redirect, safe="")))
+    page.goto(base_url + "/web/session/logout?redirect=/web/login", timeout=timeout)
+    page.goto("%s/web/login?redirect=%s" % (base_url, quote(redirect, safe="")), timeout=timeout)
     page.wait_for_selector("form input[name=login]")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", login if password is None else password)

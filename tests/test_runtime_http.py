@@ -2,12 +2,15 @@
 
 import os
 import re
+import socket
 import tempfile
 import time
 from unittest import mock
 
 from odoo.tests import common
+from odoo.tools import config
 
+from soon_runtime import fixes_odoo
 from soon_testing import chromium
 from soon_testing.common import browser, login
 
@@ -49,6 +52,56 @@ class TestRuntimeHttp(common.HttpCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("server_version", response.json()["result"])
+
+    def _raw_post(self, path, content_length, sent, content_type):
+        """POST declaring ``content_length`` bytes but sending only ``sent``:
+        the server's answer (status line and headers), or None when it keeps
+        waiting for the rest of the body."""
+        with socket.create_connection((common.HOST, common.PORT), timeout=15) as sock:
+            head = (
+                "POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
+                "Connection: close\r\n\r\n" % (path, common.HOST, common.PORT, content_type, content_length)
+            )
+            sock.sendall(head.encode() + sent)
+            try:
+                return sock.recv(4096).decode("latin-1")
+            except TimeoutError:
+                return None
+
+    def test_a_body_over_the_limit_is_refused_before_it_is_read(self):
+        """request_body_limit fix: a body declared longer than max_request_body_mb
+        is answered 413 at once, without waiting for (or parsing) the body;
+        Odoo 11 alone would wait for the whole body and parse it first."""
+        with mock.patch.dict(config.options, {"max_request_body_mb": 1}):
+            for path, content_type in (
+                ("/web/login", "application/x-www-form-urlencoded"),
+                ("/web/webclient/version_info", "application/json"),
+            ):
+                with self.subTest(path=path):
+                    answer = self._raw_post(path, 2 * 1024 * 1024, b"login=x&", content_type)
+                    self.assertIsNotNone(answer, "the server waited for the 2 MB body")
+                    self.assertRegex(answer.splitlines()[0], r"^HTTP/1\.[01] 413 ")
+            # a body within the limit still reaches the route
+            response = self.opener.post(
+                "http://%s:%s/web/webclient/version_info" % (common.HOST, common.PORT),
+                json={"jsonrpc": "2.0", "method": "call", "params": {}, "padding": "x" * 512 * 1024},
+                timeout=60,
+            )
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("server_version", response.json()["result"])
+
+    def test_request_body_limit_setting(self):
+        """max_request_body_mb: MB of the configuration file; unset = Odoo 16's 128 MiB; 0 = none."""
+        for value, expected in (
+            (None, 128 * 1024 * 1024),
+            ("", 128 * 1024 * 1024),
+            ("2", 2 * 1024 * 1024),
+            (0.5, 512 * 1024),
+            ("0", None),
+            ("lots", 128 * 1024 * 1024),
+        ):
+            with self.subTest(value=value), mock.patch.dict(config.options, {"max_request_body_mb": value}):
+                self.assertEqual(fixes_odoo._max_request_bytes(), expected)
 
     def test_frontend_css_is_compiled(self):
         """lessc runs (NODE_PATH fix): the shop's stylesheet holds compiled rules."""

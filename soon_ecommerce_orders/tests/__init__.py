@@ -11,6 +11,7 @@ from . import (
     test_checkout_http,
     test_first_use,
     test_invoices,
+    test_migrations,
     test_routes_bad_input,
     test_security_rpc,
     test_settings_browser,

@@ -9,6 +9,7 @@ from unittest import mock
 from lxml import html
 from odoo.tests import common
 from PIL import Image
+from werkzeug.wrappers import base_request
 
 from soon_testing.common import SoonHttpCase
 
@@ -614,14 +615,48 @@ class TestPortalPhotoLimits(PortalReturnsCase):
         )
         self.assertEqual(seen, [{key: [0] * (MAX_PHOTOS_PER_LINE + 1)}])
 
+    def _spy_upload_reads(self):
+        """Record how many bytes are read back out of every uploaded file's
+        stream (Werkzeug spools each upload into a stream made by
+        ``default_stream_factory``; the route reads the photo from it)."""
+        read = []
+        original = base_request.default_stream_factory
+
+        class Recording:
+            def __init__(self, stream):
+                self._stream = stream
+                self._index = len(read)
+                read.append(0)
+
+            # a stream wrapper, not a model method
+            def read(self, *args):  # pylint: disable=method-required-super
+                data = self._stream.read(*args)
+                read[self._index] += len(data)
+                return data
+
+            def __getattr__(self, name):
+                return getattr(self._stream, name)
+
+        def factory(*args, **kwargs):
+            return Recording(original(*args, **kwargs))
+
+        patcher = mock.patch.object(base_request, "default_stream_factory", factory)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return read
+
     def test_a_large_photo_is_read_only_up_to_the_limit(self):
         seen = self._spy_validate()
+        read = self._spy_upload_reads()
         key = "photos-%d" % self.line_a.id
         big = png_bytes() + os.urandom(1024 * 1024 + 4096)  # 1 MB allowed
         self._assert_refused(
             self._post(self._data(), files=[(key, ("big.png", big, "image/png"))]), key, "larger than 1 MB", self.before
         )
         self.assertEqual(seen, [{key: [1024 * 1024 + 1]}])
+        # the upload's stream gave up no more than the limit + 1 byte (reading it
+        # whole and cutting it afterwards would give len(big))
+        self.assertEqual(read, [1024 * 1024 + 1])
 
     def test_request_size_is_capped(self):
         self.company.return_photo_max_mb = 0.1
