@@ -20,7 +20,14 @@ import unittest
 import pytest
 from odoo.modules import module as odoo_module
 
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = (
+    "soon_ecommerce_orders",
+    "soon_delivery_flow",
+    "soon_payment_refund",
+    "soon_payment_refund_stripe",
+    "soon_payment_demo",
+    "soon_returns",
+)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

@@ -166,7 +166,7 @@ class TestDemoAcquirerPublishing(RefundsCase):
 
     def test_demo_shop_data_enables_demo_payments(self):
         self.assertEqual(self.env["ir.config_parameter"].get_param("soon.demo_payments_enabled"), "True")
-        self.assertTrue(self.env.ref("soon_returns.payment_acquirer_soon_demo").website_published)
+        self.assertTrue(self.env.ref("soon_payment_demo.payment_acquirer_soon_demo").website_published)
 
     def test_demo_acquirer_is_not_published_on_a_live_shop(self):
         self._enable("False")
@@ -330,3 +330,57 @@ class TestSavedCardPayment(RefundsCase):
         # a salesperson (who sees every transaction) still cannot rewrite it afterwards
         with self.assertRaises(AccessError):
             tx.sudo(self.salesman).write({"acquirer_reference": "ch_other"})
+
+
+class TestDemoSignature(RefundsCase):
+    """``soon_demo_form_generate_values`` is public (Odoo's ``render`` calls it
+    by name), so any user may call it over RPC: it signs only an existing
+    draft or pending transaction of the acquirer, with its own amount and
+    currency, for trusted code or the transaction's own customer."""
+
+    def setUp(self):
+        super().setUp()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.partner_id.id,
+                "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1, "price_unit": 50.0})],
+            }
+        )
+        self.tx = self.env["payment.transaction"]._check_or_create_sale_tx(order, self.demo)
+        self.values = {"reference": self.tx.reference, "amount": self.tx.amount, "currency": self.tx.currency_id}
+        self.expected = self.tx._soon_demo_signature(self.tx.reference, self.tx.amount, self.tx.currency_id.name)
+
+    def _sign(self, values, user=None):
+        acquirer = self.demo.sudo(user) if user else self.demo
+        return acquirer.soon_demo_form_generate_values(values)["soon_demo_signature"]
+
+    def test_rendering_the_payment_form_signs_the_transaction(self):
+        self.assertEqual(self._sign(self.values), self.expected)
+        # the transaction's own customer, over RPC
+        self.assertEqual(self._sign(dict(self.values, currency=None), self.customer), self.expected)
+
+    def test_no_signature_for_made_up_values(self):
+        for values in (
+            dict(self.values, reference="SO-MADE-UP"),
+            dict(self.values, reference=None),
+            dict(self.values, amount=self.tx.amount - 1),
+            dict(self.values, amount="nan"),
+            dict(self.values, amount=None),
+            dict(self.values, currency=self.env.ref("base.EUR")),
+            {"reference": "/", "amount": 10.0, "currency": self.tx.currency_id},  # the shop's page before a transaction
+        ):
+            with self.subTest(values=values):
+                self.assertFalse(self._sign(values))
+
+    def test_no_signature_for_another_customer_or_another_acquirer(self):
+        self.assertFalse(self._sign(self.values, self.stranger))
+        self.assertFalse(self._sign(self.values, self.salesman))
+        other = self.env["payment.acquirer"].create(
+            {"name": "Demo 2 (tests)", "provider": "soon_demo", "environment": "test"}
+        )
+        self.assertFalse(other.soon_demo_form_generate_values(self.values)["soon_demo_signature"])
+
+    def test_no_signature_once_the_transaction_is_paid(self):
+        self.env["payment.transaction"].form_feedback(self.tx._soon_demo_form_data(), "soon_demo")
+        self.assertEqual(self.tx.state, "done")
+        self.assertFalse(self._sign(self.values))

@@ -51,7 +51,7 @@ class SoonDemoPaymentController(http.Controller):
                 "ask_outcome": tx.acquirer_id.soon_demo_payment_outcome == "ask",
             }
         )
-        return request.render("soon_returns.soon_demo_pay_page", values)
+        return request.render("soon_payment_demo.soon_demo_pay_page", values)
 
     @http.route("/payment/soon_demo/feedback", type="http", auth="public", methods=["POST"], website=True)
     def soon_demo_feedback(self, **post):

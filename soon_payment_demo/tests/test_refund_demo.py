@@ -1,6 +1,6 @@
 """Refunds from the order through the demo acquirer: full, partial, bounded by
 what is left, provider failures that change nothing, retries with the same
-idempotency key, manual refunds for acquirers that cannot refund."""
+idempotency key (manual refunds: soon_payment_refund's test_refund_manual)."""
 
 from odoo.exceptions import UserError, ValidationError
 
@@ -141,7 +141,7 @@ class TestDemoRefunds(RefundsCase):
             self.demo.environment = "prod"
 
     def test_demo_acquirer_gets_its_payment_form(self):
-        button = self.env.ref("soon_returns.soon_demo_acquirer_button")
+        button = self.env.ref("soon_payment_demo.soon_demo_acquirer_button")
         self.assertEqual(self.demo.view_template_id, button)
         # created from the form, which proposes the generic button
         Acquirer = self.env["payment.acquirer"]
@@ -274,67 +274,7 @@ class TestDemoRefunds(RefundsCase):
         self.assertEqual(self.payment.amount_refunded, 253.0)
 
     def test_orders_without_captured_payment_cannot_be_refunded(self):
-        order = self._delivered_order(self.partner, [(self.product_a, 1)])
+        order = self._confirmed_order(self.partner, [(self.product_a, 1)])
+        self._confirm_and_deliver(order)
         with self.assertRaisesRegex(UserError, "no captured payment"):
             order.sudo(self.manager).action_refund()
-
-
-class TestManualRefunds(RefundsCase):
-    """Wire transfer, cash on delivery, pay in store: no refund through the
-    provider; a manual refund records the credit note and the outgoing
-    payment to register."""
-
-    def setUp(self):
-        super().setUp()
-        self.transfer = self.env.ref("payment.payment_acquirer_transfer")
-        self.transfer.journal_id = self.bank_journal
-        self.order = self._paid_order(self.customer.partner_id, [(self.product_a, 2, 50.0)], acquirer=self.transfer)
-        self.payment = self._payment(self.order)
-
-    def test_transfer_cod_and_pay_in_store_support_no_refund(self):
-        acquirers = self.transfer | self.env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
-        acquirers |= self.env.ref("soon_ecommerce_orders.payment_acquirer_pay_in_store")
-        self.assertEqual(set(acquirers.mapped("refund_support")), {"none"})
-        with self.assertRaisesRegex(UserError, "(?i)enable a payment provider that supports refunds"):
-            self.payment.sudo(self.manager)._refund(amount=110.0)
-        self.assertFalse(self.payment.refund_transaction_ids)
-
-    def test_wizard_explains_and_records_a_manual_refund(self):
-        wizard = self._wizard(self.order, self.manager)
-        self.assertEqual(wizard.refund_support, "none")
-        self.assertEqual(wizard.method, "manual")
-        self.assertEqual(wizard.journal_id, self.bank_journal)
-        self.assertEqual(wizard.amount, 110.0)
-        arch = wizard.fields_view_get(view_type="form")["arch"]
-        self.assertIn("enable a payment provider that supports refunds", arch)
-        wizard.amount = 40.0
-        wizard.action_refund()
-        refund = self.payment.refund_transaction_ids
-        self.assertEqual((refund.state, refund.refund_manual, refund.amount), ("refunding", True, -40.0))
-        self.assertEqual(refund.refund_invoice_id.state, "open")
-        self.assertEqual(refund.refund_invoice_id.amount_total, 40.0)
-        payment = refund.refund_payment_id
-        self.assertEqual(
-            (payment.state, payment.payment_type, payment.journal_id), ("draft", "outbound", self.bank_journal)
-        )
-        # the money is not sent yet: still paid, but the amount is reserved
-        self.assertEqual(self.order.payment_status, "paid")
-        self.assertEqual(self.payment.amount_refundable, 70.0)
-        with self.assertRaisesRegex(UserError, "at most .*70.00"):
-            self.payment.sudo(self.manager)._refund(amount=80.0, manual=True)
-        self.assertTrue(self.order.message_ids.filtered(lambda m: "Confirm the outgoing payment" in (m.body or "")))
-        # the accountant registers the payment: the refund is done
-        payment.sudo(self.accountant).post()
-        self.assertEqual(refund.state, "refunded")
-        self.assertEqual(refund.refund_invoice_id.state, "paid")
-        self.assertEqual(self.order.payment_status, "partially_refunded")
-        email = self.order.message_ids.filtered(lambda m: "refund for your order" in (m.subject or ""))
-        self.assertEqual(len(email), 1)
-        self.assertIn("40.00", email.body)
-
-    def test_dropping_the_payment_of_a_manual_refund_frees_the_amount(self):
-        refund = self.payment.sudo(self.manager)._refund(amount=110.0, manual=True, journal=self.bank_journal)
-        refund.refund_payment_id.unlink()
-        self.assertEqual(refund.state, "cancel")
-        self.assertEqual(self.payment.amount_refundable, 110.0)
-        self.assertEqual(self.order.payment_status, "paid")

@@ -10,11 +10,11 @@ from unittest.mock import patch
 
 import requests
 from odoo import fields
+from odoo.addons.soon_payment_refund.models.payment_transaction import RefundProviderError
+from odoo.addons.soon_payment_refund.tests.common import RefundsCase
 from odoo.exceptions import AccessError, UserError
 
 from ..models import payment_transaction as payment_transaction_module
-from ..models.payment_transaction import RefundProviderError
-from .common import RefundsCase
 from .stripe_server import FakeStripe, error_body
 
 #: the client's timeout in the tests that make Stripe hang (seconds)
@@ -44,7 +44,7 @@ class StripeCase(RefundsCase):
     def _start_stripe(self):
         self.stripe = FakeStripe()
         self.addCleanup(self.stripe.stop)
-        self.env["ir.config_parameter"].sudo().set_param("soon_returns.stripe_api_url", self.stripe.url)
+        self.env["ir.config_parameter"].sudo().set_param("soon_payment_refund_stripe.api_url", self.stripe.url)
 
     def _refund(self, amount=None, **kwargs):
         payment = kwargs.pop("payment", None) or self._payment(kwargs.pop("order", self.order))
@@ -374,53 +374,6 @@ class TestStripeRefunds(StripeCase):
         self.assertEqual(self._keys(), [key, key + "-k2"])
         self.assertEqual(len(self.stripe.refunds), 1)
 
-    def test_return_paid_by_two_payments_is_refunded_once_when_the_first_attempt_timed_out(self):
-        order = self._paid_order(
-            self.customer.partner_id,
-            [(self.product_a, 2, 50.0), (self.product_b, 1, 80.0)],
-            acquirer=self.acquirer,
-            deliver=True,
-        )
-        first = self._payment(order)
-        first.write({"amount": 90.0, "acquirer_reference": "ch_First"})
-        second = self.env["payment.transaction"].create(
-            {
-                "acquirer_id": self.acquirer.id,
-                "amount": order.amount_total - 90.0,
-                "currency_id": first.currency_id.id,
-                "reference": order.name + "-2",
-                "partner_id": first.partner_id.id,
-                "partner_country_id": first.partner_country_id.id,
-                "sale_order_id": order.id,
-                "state": "done",
-                "acquirer_reference": "ch_Second",
-            }
-        )
-        self.stripe.add_charge("ch_First", 9000)
-        self.stripe.add_charge("ch_Second", 10800)
-        request = self._received_return(order, [(self.product_a, 1, self.reason_other)])
-        self._hang(refund_made=True)
-        failed = self._refund(payment=first, return_request=request)
-        self.assertEqual((failed.state, failed.refund_retryable), ("error", True))
-        # the other payment cannot refund the return (nor anything) while the attempt is unknown
-        for payment, kwargs in ((second, {"return_request": request}), (second, {"amount": 10.0}), (first, {})):
-            with self.assertRaisesRegex(UserError, "failed temporarily"):
-                self._refund(payment=payment, **kwargs)
-        with self.assertRaisesRegex(UserError, "retry it to record that refund"):
-            failed.sudo(self.manager).action_abandon_refund()
-        # the order's Refund button opens the wizard on that attempt, though another payment has more left
-        self.assertEqual(order._get_refundable_transactions()[:1], second)
-        wizard = self._wizard(order, self.manager)
-        self.assertEqual((wizard.retry_transaction_id, wizard.transaction_id), (failed, first))
-        refund = self._refund(payment=first, retry=failed)
-        self.assertEqual(refund.state, "refunded")
-        self.assertEqual(request.state, "refunded")
-        self.assertEqual(len(self.stripe.refunds), 1)
-        self.assertEqual(self.stripe.refunds[0]["amount"], 5500)
-        with self.assertRaisesRegex(UserError, "must be received before it is refunded"):
-            self._refund(payment=second, return_request=request)
-        self.assertEqual(len(self.stripe.refunds), 1)
-
     def test_pending_refund_stays_refunding_until_checked(self):
         self.stripe.next_statuses = ["pending"]
         refund = self._refund(50.0)
@@ -459,7 +412,7 @@ class TestStripeRefunds(StripeCase):
         self.assertEqual(self._refund(143.0).state, "refunded")
 
     def test_pending_refunds_are_checked_every_hour(self):
-        cron = self.env.ref("soon_returns.ir_cron_check_pending_refunds")
+        cron = self.env.ref("soon_payment_refund.ir_cron_check_pending_refunds")
         self.assertEqual((cron.interval_number, cron.interval_type, cron.active), (1, "hours", True))
         self.stripe.next_statuses = ["pending", "pending"]
         first = self._refund(50.0)
@@ -471,12 +424,12 @@ class TestStripeRefunds(StripeCase):
         # Stripe unreachable: nothing changes, nothing raised, the next run checks again
         self.stripe.set_status(second.acquirer_reference, "failed")
         parameters = self.env["ir.config_parameter"].sudo()
-        parameters.set_param("soon_returns.stripe_api_url", "http://127.0.0.1:9")  # nothing listens there
+        parameters.set_param("soon_payment_refund_stripe.api_url", "http://127.0.0.1:9")  # nothing listens there
         Tx._cron_check_pending_refunds()
         self.assertEqual(second.state, "refunding")
         with self.assertRaisesRegex(UserError, "Stripe could not be reached"):
             second.sudo(self.manager).action_check_refund()
-        parameters.set_param("soon_returns.stripe_api_url", self.stripe.url)
+        parameters.set_param("soon_payment_refund_stripe.api_url", self.stripe.url)
         Tx._cron_check_pending_refunds()
         self.assertEqual((second.state, second.refund_retryable), ("error", False))
         self.assertEqual(self.payment.amount_refundable, 93.0)
@@ -491,5 +444,5 @@ class TestStripeRefunds(StripeCase):
     def test_api_url_comes_from_the_configuration(self):
         Acquirer = self.env["payment.acquirer"]
         self.assertEqual(Acquirer._get_stripe_refund_url(), self.stripe.url + "/v1/refunds")
-        self.env["ir.config_parameter"].sudo().set_param("soon_returns.stripe_api_url", False)
+        self.env["ir.config_parameter"].sudo().set_param("soon_payment_refund_stripe.api_url", False)
         self.assertEqual(Acquirer._get_stripe_refund_url(), "https://api.stripe.com/v1/refunds")
