@@ -262,7 +262,7 @@ class TestStripeRefunds(StripeCase):
 
     def test_amount_below_the_smallest_unit_is_never_sent(self):
         # what a rounding slip could leave: 0.4 cent
-        refund = self.payment._create_refund_transaction(0.004, False, None, "test", self.manager)
+        refund = self.payment._create_refund_transaction(0.004, False, {"reason": "test", "origin": None}, self.manager)
         with self.assertRaisesRegex(RefundProviderError, "less than the smallest unit"):
             refund._stripe_send_refund_request()
         self.assertEqual(self.stripe.requests, [])
