@@ -43,7 +43,7 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
 
     def test_customer_pays_manager_refunds_customer_sees_refunded(self):
         base = self.base_url
-        self.authenticate("ret_customer", "ret_customer")
+        self.authenticate(self.customer.login, self.customer.login)
         with browser(base, self.session_id) as (page, errors):
             page.context.add_cookies([{"name": "frontend_lang", "value": "en_US", "url": base + "/"}])
             # the customer buys and pays with the demo card
@@ -102,7 +102,9 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
                 credit_note = refund.refund_invoice_id.number
 
             # the customer's order page
-            login(page, base, "ret_customer", redirect="/my/orders/%d" % order_id, selector=".o_soon_payment_status")
+            login(
+                page, base, self.customer.login, redirect="/my/orders/%d" % order_id, selector=".o_soon_payment_status"
+            )
             self.assertEqual(page.inner_text(".o_soon_payment_status").strip(), "Refunded")
             self.assertIn(credit_note, page.inner_text(".o_portal_refunds"))
             self.assertIn(order_name, page.inner_text("h4"))
