@@ -2,8 +2,8 @@
 {
     "name": "SoOn Returns",
     "summary": "Returns through an online portal form with a return policy, "
-    "and refunds through payment providers that support them",
-    "version": "11.0.1.1.0",
+    "refunded through the payment providers that support them",
+    "version": "11.0.1.2.0",
     "category": "Website",
     "author": "SoOn",
     "website": "https://github.com/soon-erp/ecommerce-order-handling",
@@ -13,9 +13,8 @@
         "website_sale",
         "sale_stock",
         "account_invoicing",
-        "payment_stripe",
         "soon_ecommerce_orders",
-        "soon_delivery_flow",
+        "soon_payment_refund",
     ],
     "data": [
         "security/return_security.xml",
@@ -25,8 +24,6 @@
         "data/stock_location_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
-        "data/payment_acquirer_data.xml",
-        "data/res_currency_data.xml",
         "wizard/return_request_reject_views.xml",
         "wizard/payment_refund_wizard_views.xml",
         "views/return_request_views.xml",
@@ -39,10 +36,8 @@
         "views/return_menus.xml",
         "views/portal_templates.xml",
         "views/payment_views.xml",
-        "views/payment_demo_templates.xml",
     ],
     "demo": [
-        "demo/refund_demo.xml",
         "demo/return_demo.xml",
     ],
     "application": True,  # listed under the Apps menu's default "Apps" filter

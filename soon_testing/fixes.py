@@ -22,7 +22,7 @@ from . import paths
 @fix("odoo.tools.config")
 def project_addons_path(module):
     """Not a Python 3.11 incompatibility: puts the project's add-ons
-    (soon_ecommerce_orders, soon_delivery_flow, soon_returns) on Odoo's
+    (``paths.ADDONS``) on Odoo's
     addons path whatever command line or pytest run starts Odoo, so they are
     importable as ``odoo.addons.<name>`` during a development checkout.
     ``SOON_PROJECT_ADDONS=0`` leaves them out (the fidelity gate measures

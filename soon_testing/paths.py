@@ -2,7 +2,14 @@
 
 import os
 
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = (
+    "soon_ecommerce_orders",
+    "soon_delivery_flow",
+    "soon_payment_refund",
+    "soon_payment_refund_stripe",
+    "soon_payment_demo",
+    "soon_returns",
+)
 
 
 def project_root():

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = (
+    "soon_ecommerce_orders",
+    "soon_delivery_flow",
+    "soon_payment_refund",
+    "soon_payment_refund_stripe",
+    "soon_payment_demo",
+    "soon_returns",
+)
 
 
 def _load_generator():
@@ -61,9 +68,13 @@ def test_readme_rst_layout(addon):
 
 
 def test_stripe_endpoints_section_kept():
-    text = (ROOT / "soon_returns" / "readme" / "DESCRIPTION.rst").read_text(encoding="utf-8")
+    """The Stripe add-on's readme lists the Stripe endpoints it uses and where they are documented."""
+    text = (ROOT / "soon_payment_refund_stripe" / "readme" / "DESCRIPTION.rst").read_text(encoding="utf-8")
     assert "Stripe endpoints used" in text
-    assert "Stripe endpoints used" in (ROOT / "soon_returns" / "README.rst").read_text(encoding="utf-8")
+    for endpoint in ("api/refunds/create", "api/refunds/retrieve", "api/refunds/list"):
+        assert "https://docs.stripe.com/" + endpoint in text
+    readme = (ROOT / "soon_payment_refund_stripe" / "README.rst").read_text(encoding="utf-8")
+    assert "Stripe endpoints used" in readme
 
 
 def test_generator_is_idempotent_and_reports_problems(tmp_path):

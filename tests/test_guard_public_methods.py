@@ -26,11 +26,12 @@ import json
 import os
 
 from odoo import fields
-from odoo.addons.soon_returns.tests.common import RefundsDataMixin
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase
+
+from .refund_common import RefundsDataMixin
 
 SOON_MODULES = "odoo.addons.soon_"
 VERBOSE = os.environ.get("SOON_GUARD_VERBOSE") == "1"

@@ -38,10 +38,11 @@ from urllib.parse import quote, urlencode
 
 import odoo
 from odoo import http, models
-from odoo.addons.soon_returns.tests.common import RefundsDataMixin
 from odoo.tests import common
 
 from soon_testing.common import SoonHttpCase
+
+from .refund_common import RefundsDataMixin
 
 SOON_PREFIX = "odoo.addons.soon_"
 

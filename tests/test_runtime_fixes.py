@@ -111,7 +111,14 @@ class TestRuntimeFixes(TransactionCase):
 
     def test_project_addons_on_path(self):
         paths = [os.path.abspath(p) for p in config["addons_path"].split(",")]
-        for addon in ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns"):
+        for addon in (
+            "soon_ecommerce_orders",
+            "soon_delivery_flow",
+            "soon_payment_refund",
+            "soon_payment_refund_stripe",
+            "soon_payment_demo",
+            "soon_returns",
+        ):
             path = odoo.modules.get_module_path(addon)
             self.assertTrue(path, addon)
             self.assertIn(os.path.dirname(path), paths)

@@ -11,7 +11,14 @@ from odoo.modules import get_module_resource
 from odoo.tests import common
 from odoo.tools.translate import PoFile, trans_generate
 
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = (
+    "soon_ecommerce_orders",
+    "soon_delivery_flow",
+    "soon_payment_refund",
+    "soon_payment_refund_stripe",
+    "soon_payment_demo",
+    "soon_returns",
+)
 
 
 def translated_msgids(path):

@@ -1,2 +1,2 @@
 # ruff: noqa: F401
-from . import demo_payment, portal
+from . import portal

@@ -13,8 +13,4 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_picking
 from . import return_report
-from . import payment_acquirer
 from . import payment_transaction
-from . import account_payment
-from . import res_currency
-from . import return_request_demo

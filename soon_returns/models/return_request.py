@@ -746,3 +746,15 @@ class ReturnRequest(models.Model):
             (fields.Datetime.context_timestamp(record, fields.Datetime.from_string(date)).strftime(pattern), label)
             for date, label in self._get_state_history()
         ]
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_populate(self):
+        """Demo databases only: demo/return_demo.xml calls this once. The
+        builder lives in demo/return_demo.py, imported here, so that a
+        production database never loads it."""
+        from ..demo import return_demo
+
+        return return_demo.populate(self.env)

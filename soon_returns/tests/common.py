@@ -1,10 +1,12 @@
 """Shared test data for soon_returns: products with return policies, two
-customers with portal users, delivered website orders, images."""
+customers with portal users, delivered website orders, images; the refund
+engine's test data (soon_payment_refund) on them, received returns."""
 
 import io
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.soon_payment_refund.tests.common import RefundsDataMixin as BaseRefundsDataMixin
 from odoo.tests import common
 from PIL import Image
 
@@ -120,80 +122,20 @@ class ReturnsCase(ReturnsDataMixin, common.SavepointCase):
         self.Request = self.env["return.request"]
 
 
-class RefundsDataMixin(ReturnsDataMixin):
-    """Paid website orders, the demo acquirer and users allowed or not to refund."""
+class RefundsDataMixin(ReturnsDataMixin, BaseRefundsDataMixin):
+    """Paid website orders of returnable products (the refund engine's test
+    data on the returns' products and customers), received returns."""
+
+    def _setup_refund_base(self):
+        self._setup_returns_data()
 
     def _setup_refund_data(self):
-        self._setup_returns_data()
-        env = self.env
-        self.bank_journal = env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
-        )
-        self.demo = env["payment.acquirer"].create(
-            {
-                "name": "Demo bank (tests)",
-                "provider": "soon_demo",
-                "company_id": self.company.id,
-                "journal_id": self.bank_journal.id,
-                "environment": "test",
-            }
-        )
+        result = super()._setup_refund_data()
         # no restocking fee unless a test sets one (the demo data sets one on "changed my mind")
         (self.reason_damaged | self.reason_changed | self.reason_other | self.reason_wrong).write(
             {"restocking_fee_policy": "category", "restocking_fee_value": 0.0}
         )
-        self.tax = env["account.tax"].create(
-            {"name": "VAT 10% (refund tests)", "amount": 10.0, "amount_type": "percent", "type_tax_use": "sale"}
-        )
-        (self.product_a | self.product_b).write({"taxes_id": [(6, 0, self.tax.ids)], "invoice_policy": "order"})
-        self.manager = self._make_internal_user("Refund Manager", "ref_manager", "sales_team.group_sale_manager")
-        self.accountant = self._make_internal_user(
-            "Refund Accountant", "ref_accountant", "account.group_account_manager"
-        )
-        self.salesman = self._make_internal_user(
-            "Refund Salesman", "ref_salesman", "sales_team.group_sale_salesman_all_leads"
-        )
-
-    def _make_internal_user(self, name, login, group):
-        return self._make_user(name, login, group, "base.group_user")
-
-    def _paid_order(self, partner, lines, acquirer=None, pricelist=None, deliver=False):
-        """A website order paid through ``acquirer`` (the demo one by default).
-
-        ``lines``: [(product, quantity, unit price)]. The payment goes through
-        the demo acquirer's feedback like the payment page's (confirms the
-        order); other acquirers get a transaction written as captured.
-        """
-        acquirer = acquirer or self.demo
-        values = {
-            "partner_id": partner.id,
-            "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
-            "website_order": True,
-            "order_line": [
-                (0, 0, {"product_id": product.id, "product_uom_qty": qty, "price_unit": price})
-                for product, qty, price in lines
-            ],
-        }
-        if pricelist:
-            values["pricelist_id"] = pricelist.id
-        order = self.env["sale.order"].create(values)
-        Tx = self.env["payment.transaction"]
-        tx = Tx._check_or_create_sale_tx(order, acquirer)
-        if acquirer.provider == "soon_demo":
-            Tx.form_feedback(tx._soon_demo_form_data(), "soon_demo")
-        else:
-            tx.write({"state": "done", "acquirer_reference": "ch_test_%s" % tx.id})
-            order.action_confirm()
-        self.assertEqual((order.state, tx.state), ("sale", "done"))
-        if deliver:
-            for picking in order.picking_ids:
-                for move in picking.move_lines:
-                    move.quantity_done = move.product_uom_qty
-                picking.action_done()
-        return order
-
-    def _payment(self, order):
-        return order._get_refundable_transactions()[:1]
+        return result
 
     def _received_return(self, order, lines):
         """A return of ``lines`` [(product, qty, reason)] approved and received."""
@@ -204,20 +146,6 @@ class RefundsDataMixin(ReturnsDataMixin):
         self._validate_return_pickings(request)
         self.assertEqual(request.state, "received")
         return request
-
-    def _credit_notes(self, partner):
-        return self.env["account.invoice"].search(
-            [("type", "=", "out_refund"), ("partner_id", "child_of", partner.commercial_partner_id.id)]
-        )
-
-    def _wizard(self, record, user=None):
-        """The refund wizard as the "Refund" button of ``record`` opens it."""
-        record = record.sudo(user) if user else record
-        action = record.action_refund()
-        Wizard = self.env[action["res_model"]]
-        if user:
-            Wizard = Wizard.sudo(user)
-        return Wizard.with_context(**action["context"]).create({})
 
 
 @common.at_install(False)

@@ -2,7 +2,7 @@
 fees (per return reason or product category, percentage or fixed, never
 above the line, rounded in the order's currency), shown on the credit note."""
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .common import RefundsCase
 
@@ -106,109 +106,3 @@ class TestRestockingFeeArithmetic(RefundFeeCase):
             self.reason_changed.write({"restocking_fee_policy": "percent", "restocking_fee_value": 120.0})
         with self.assertRaises(ValidationError):
             self.categ.write({"restocking_fee_policy": "fixed", "restocking_fee_value": -1.0})
-
-
-class TestReturnRefunds(RefundFeeCase):
-    def setUp(self):
-        super().setUp()
-        self.order = self._paid_order(
-            self.customer.partner_id, [(self.product_a, 3, 50.0), (self.product_b, 1, 80.0)], deliver=True
-        )
-        self.payment = self._payment(self.order)
-        self.reason_changed.write({"restocking_fee_policy": "percent", "restocking_fee_value": 10.0})
-
-    def test_return_refund_credits_the_received_lines_minus_the_fee(self):
-        request = self._received_return(
-            self.order, [(self.product_a, 2, self.reason_changed), (self.product_b, 1, self.reason_other)]
-        )
-        wizard = self._wizard(request, self.manager)
-        self.assertEqual(wizard.return_request_id, request)
-        self.assertEqual((wizard.amount_returned, wizard.amount_restocking_fee), (180.0, 10.0))
-        # (100 - 10 + 80) + 10% VAT
-        self.assertEqual(wizard.amount, 187.0)
-        self.assertFalse(wizard.can_edit_amount)
-        self.assertEqual(wizard.action_refund()["type"], "ir.actions.act_window_close")
-        self.assertEqual(request.state, "refunded")
-        credit_note = request.credit_note_id
-        self.assertEqual((credit_note.type, credit_note.state, credit_note.amount_total), ("out_refund", "paid", 187.0))
-        self.assertIn(request.name, credit_note.origin)
-        fee_line = credit_note.invoice_line_ids.filtered(lambda line: line.price_unit < 0)
-        self.assertEqual(fee_line.name, "Restocking fee (10%%): %s" % self.product_a.display_name)
-        self.assertEqual((fee_line.quantity, fee_line.price_unit), (1.0, -10.0))
-        self.assertEqual(fee_line.invoice_line_tax_ids, self.tax)
-        lamp = credit_note.invoice_line_ids.filtered(lambda line: line.product_id == self.product_a)
-        self.assertEqual((lamp.quantity, lamp.price_unit), (2.0, 50.0))
-        refund = request.refund_transaction_ids
-        self.assertEqual((refund.state, refund.amount, refund.refund_invoice_id), ("refunded", -187.0, credit_note))
-        self.assertEqual(self.order.payment_status, "partially_refunded")
-        self.assertEqual(self.payment.amount_refundable, 66.0)
-        # the customer is told on the return, with the credit note and the fee
-        email = request.message_ids.filtered(lambda m: "is refunded" in (m.subject or ""))
-        self.assertEqual(len(email), 1)
-        self.assertIn(self.customer.partner_id, email.partner_ids)
-        self.assertIn(credit_note.number, email.body)
-        self.assertIn("restocking fee", email.body)
-        self.assertTrue(request.message_ids.filtered(lambda m: "by Refund Manager" in (m.body or "")))
-        # a return is refunded once
-        with self.assertRaisesRegex(UserError, "must be received"):
-            self.payment.sudo(self.manager)._refund(return_request=request)
-
-    def test_fee_never_exceeds_the_line_and_credit_note_balances(self):
-        self.reason_changed.write({"restocking_fee_policy": "fixed", "restocking_fee_value": 500.0})
-        request = self._received_return(
-            self.order, [(self.product_a, 1, self.reason_changed), (self.product_b, 1, self.reason_other)]
-        )
-        refund = self.payment.sudo(self.manager)._refund(return_request=request)
-        self.assertEqual(refund.state, "refunded")
-        # the lamp is fully kept as fee: only the chair is refunded
-        self.assertEqual(request.credit_note_id.amount_total, 88.0)
-        self.assertEqual(request.credit_note_id.state, "paid")
-
-    def test_vnd_return_refund_is_in_whole_dong(self):
-        self.company.currency_id.rate_ids.unlink()
-        vnd = self._currency("VND", 1.0, 25000.0)
-        self.reason_changed.write({"restocking_fee_policy": "percent", "restocking_fee_value": 15.0})
-        order = self._paid_order(
-            self.customer.partner_id, [(self.product_a, 3, 33333.0)], pricelist=self._pricelist(vnd), deliver=True
-        )
-        request = self._received_return(order, [(self.product_a, 3, self.reason_changed)])
-        refund = self._payment(order).sudo(self.manager)._refund(return_request=request)
-        # (99999 - 15000) + 10% VAT = 93498.9: 93499 đồng
-        self.assertEqual(refund.amount, -93499.0)
-        self.assertEqual(request.credit_note_id.amount_total, 93499.0)
-        self.assertEqual(request.credit_note_id.currency_id, vnd)
-        self.assertEqual(request.credit_note_id.state, "paid")
-
-    def test_return_of_a_refunded_payment_is_refused(self):
-        self.payment.sudo(self.manager)._refund(amount=253.0)
-        request = self._received_return(self.order, [(self.product_a, 1, self.reason_other)])
-        with self.assertRaisesRegex(UserError, "at most .*0.00"):
-            self.payment.sudo(self.manager)._refund(return_request=request)
-        self.assertEqual(request.state, "received")
-        self.assertFalse(request.credit_note_id)
-
-    def test_declined_return_refund_keeps_the_return_received(self):
-        self.demo.soon_demo_refund_outcome = "decline"
-        request = self._received_return(self.order, [(self.product_a, 1, self.reason_other)])
-        wizard = self._wizard(request, self.manager)
-        action = wizard.action_refund()
-        self.assertEqual(action["res_model"], "payment.refund.wizard")
-        self.assertEqual(wizard.error_message, "The demo bank declined the refund.")
-        self.assertEqual(request.state, "received")
-        self.assertFalse(request.credit_note_id)
-        self.assertFalse(self._credit_notes(self.customer.partner_id))
-        self.assertFalse(request.message_ids.filtered(lambda m: "is refunded" in (m.subject or "")))
-        self.demo.soon_demo_refund_outcome = "success"
-        wizard.action_refund()
-        self.assertEqual(request.state, "refunded")
-
-    def test_received_quantities_of_delivery_invoiced_products_are_credited(self):
-        self.product_a.invoice_policy = "delivery"
-        order = self._paid_order(self.customer.partner_id, [(self.product_a, 2, 50.0)], deliver=True)
-        invoice = self.env["account.invoice"].browse(order.action_invoice_create())
-        invoice.action_invoice_open()
-        request = self._received_return(order, [(self.product_a, 1, self.reason_other)])
-        self._payment(order).sudo(self.manager)._refund(return_request=request)
-        line = order.order_line
-        self.assertEqual(request.credit_note_id.refund_invoice_id, invoice)
-        self.assertEqual((line.qty_delivered, line.qty_invoiced), (1.0, 1.0))

@@ -1,0 +1,3 @@
+# ruff: noqa: F401
+from . import models, wizard
+from .hooks import pre_init_hook

@@ -1,0 +1,148 @@
+"""Shared refund test data: paid website orders, users allowed or not to
+refund. The add-ons that extend the refunds (a provider's, soon_returns)
+build on it: ``_get_default_acquirer`` gives the acquirer orders are paid
+with, ``_capture_payment`` how the payment is captured, and
+``_setup_refund_base`` the company, products and customers."""
+
+from odoo.tests import common
+
+
+class RefundsDataMixin:
+    """Builds the data of a test on ``self.env`` (plain or HTTP test cursor)."""
+
+    def _setup_refund_base(self):
+        """The company, two products and two customers with portal users."""
+        env = self.env
+        self.company = env.ref("base.main_company")
+        Product = env["product.product"]
+        self.product_a = Product.create({"name": "Test Lamp", "type": "product", "list_price": 50.0})
+        self.product_b = Product.create({"name": "Test Chair", "type": "product", "list_price": 80.0})
+        self.customer = self._make_portal_user("Refund Customer", "ref_customer")
+        self.stranger = self._make_portal_user("Refund Stranger", "ref_stranger")
+
+    def _setup_refund_data(self):
+        self._setup_refund_base()
+        env = self.env
+        self.bank_journal = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
+        self.tax = env["account.tax"].create(
+            {"name": "VAT 10% (refund tests)", "amount": 10.0, "amount_type": "percent", "type_tax_use": "sale"}
+        )
+        (self.product_a | self.product_b).write({"taxes_id": [(6, 0, self.tax.ids)], "invoice_policy": "order"})
+        self.manager = self._make_internal_user("Refund Manager", "ref_manager", "sales_team.group_sale_manager")
+        self.accountant = self._make_internal_user(
+            "Refund Accountant", "ref_accountant", "account.group_account_manager"
+        )
+        self.salesman = self._make_internal_user(
+            "Refund Salesman", "ref_salesman", "sales_team.group_sale_salesman_all_leads"
+        )
+
+    def _make_user(self, name, login, *groups):
+        """A user whose password is its login, in the given groups (xml ids)."""
+        return (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": name,
+                    "login": login,
+                    "password": login,
+                    "email": "%s@example.com" % login,
+                    "lang": "en_US",
+                    "groups_id": [(6, 0, [self.env.ref(group).id for group in groups])],
+                }
+            )
+        )
+
+    def _make_portal_user(self, name, login):
+        return self._make_user(name, login, "base.group_portal")
+
+    def _make_internal_user(self, name, login, group):
+        return self._make_user(name, login, group, "base.group_user")
+
+    def _get_default_acquirer(self):
+        """The acquirer orders are paid with unless a test says otherwise: the
+        wire transfer here (no refund through it: manual refunds); a provider's
+        add-on gives its own."""
+        transfer = self.env.ref("payment.payment_acquirer_transfer")
+        if not transfer.journal_id:
+            transfer.journal_id = self.bank_journal
+        return transfer
+
+    def _capture_payment(self, tx, order):
+        """The payment is captured: written as the provider's feedback would."""
+        tx.write({"state": "done", "acquirer_reference": "ch_test_%s" % tx.id})
+        order.action_confirm()
+
+    def _confirm_and_deliver(self, order):
+        for picking in order.picking_ids:
+            for move in picking.move_lines:
+                move.quantity_done = move.product_uom_qty
+            picking.action_done()
+
+    def _paid_order(self, partner, lines, acquirer=None, pricelist=None, deliver=False):
+        """A website order paid through ``acquirer`` (``_get_default_acquirer``).
+
+        ``lines``: [(product, quantity, unit price)].
+        """
+        acquirer = acquirer or self._get_default_acquirer()
+        values = {
+            "partner_id": partner.id,
+            "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+            "website_order": True,
+            "order_line": [
+                (0, 0, {"product_id": product.id, "product_uom_qty": qty, "price_unit": price})
+                for product, qty, price in lines
+            ],
+        }
+        if pricelist:
+            values["pricelist_id"] = pricelist.id
+        order = self.env["sale.order"].create(values)
+        tx = self.env["payment.transaction"]._check_or_create_sale_tx(order, acquirer)
+        self._capture_payment(tx, order)
+        self.assertEqual((order.state, tx.state), ("sale", "done"))
+        if deliver:
+            self._confirm_and_deliver(order)
+        return order
+
+    def _confirmed_order(self, partner, products):
+        """A confirmed, unpaid order: ``products`` = [(product, quantity)]."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": qty, "price_unit": product.list_price or 10.0})
+                    for product, qty in products
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def _payment(self, order):
+        return order._get_refundable_transactions()[:1]
+
+    def _credit_notes(self, partner):
+        return self.env["account.invoice"].search(
+            [("type", "=", "out_refund"), ("partner_id", "child_of", partner.commercial_partner_id.id)]
+        )
+
+    def _wizard(self, record, user=None):
+        """The refund wizard as the "Refund" button of ``record`` opens it."""
+        record = record.sudo(user) if user else record
+        action = record.action_refund()
+        Wizard = self.env[action["res_model"]]
+        if user:
+            Wizard = Wizard.sudo(user)
+        return Wizard.with_context(**action["context"]).create({})
+
+
+# post-install under Odoo's runner, like the other add-ons' tests: the whole registry, as under pytest-odoo
+@common.at_install(False)
+@common.post_install(True)
+class RefundsCase(RefundsDataMixin, common.SavepointCase):
+    def setUp(self):
+        super().setUp()
+        self._setup_refund_data()
