@@ -28,7 +28,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns", "soon_payment_vietqr")
 PTH = "soon_runtime.pth"
 #: setuptools commands of a development install (PEP 660 editable, legacy develop)
 DEV_COMMANDS = ("editable_wheel", "develop")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns", "soon_payment_vietqr")
 
 
 def _load_generator():

@@ -20,7 +20,7 @@ import unittest
 import pytest
 from odoo.modules import module as odoo_module
 
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns", "soon_payment_vietqr")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

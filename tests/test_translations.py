@@ -11,7 +11,7 @@ from odoo.modules import get_module_resource
 from odoo.tests import common
 from odoo.tools.translate import PoFile, trans_generate
 
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
+ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns", "soon_payment_vietqr")
 
 
 def translated_msgids(path):
