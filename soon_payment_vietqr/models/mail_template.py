@@ -19,10 +19,16 @@ class MailTemplate(models.Model):
         if not self.vietqr_block or self.model != "sale.order" or (fields is not None and "body_html" not in fields):
             return results
         by_id = results if isinstance(res_ids, (list, tuple)) else {res_ids: results}
+        # generate_email can be called over RPC: the block (image link with the order's access token) only for
+        # orders the caller may read (one search applies the record rules)
+        Order = self.env["sale.order"]
+        if not Order.check_access_rights("read", raise_exception=False):
+            return results
+        readable = set(Order.search([("id", "in", list(by_id))]).ids)
         for res_id, template in self.get_email_template(list(by_id)).items():
-            order = self.env["sale.order"].sudo().browse(res_id).exists()
+            order = Order.sudo().browse(res_id)
             values = by_id.get(res_id)
-            if not order or values is None:
+            if res_id not in readable or values is None:
                 continue
             block = order.with_context(lang=template._context.get("lang"))._vietqr_mail_html()
             if block:
