@@ -161,6 +161,48 @@ def reference_is_valid(reference):
     return len(reference) > 1 and _check_character(reference[:-1]) == reference[-1]
 
 
+def compact(text):
+    """``text`` as banks may pass it on: ASCII, upper case, letters and digits
+    only (spaces, dots, dashes and slashes dropped)."""
+    return re.sub(r"[^0-9A-Z]", "", ascii_text(text).upper())
+
+
+def find_references(message, references, lengths=None):
+    """The references of ``references`` (a set of valid references) that a
+    bank statement ``message`` holds, whatever the bank did to it: spaces or
+    symbols added or dropped, case changed, its own text before or after.
+    Returns them in the order they appear, each once.
+
+    The message's words (split at anything but a letter or a digit) are tried
+    first: a reference standing alone is taken as it is, even when a longer
+    reference starts with it and the next word starts with the missing letter
+    (``SO07841 Yeu cau`` is ``SO07841``, not ``SO07841Y``).  Only when no word
+    is a reference is the compacted message searched (a reference glued to the
+    bank's text, or cut by a space), longest references first, each match cut
+    out before looking for the next, so a reference that starts another is not
+    found inside it.  ``lengths``: the lengths of the references, computed
+    once by a caller matching many messages against the same set."""
+    words = re.split(r"[^0-9A-Z]+", ascii_text(message).upper())
+    found = [word for word in words if word in references]
+    if found:
+        return list(dict.fromkeys(found))
+    text = compact(message)
+    matches = []
+    if lengths is None:
+        lengths = {len(reference) for reference in references}
+    for length in sorted(lengths, reverse=True):
+        position = 0
+        while position + length <= len(text):
+            window = text[position : position + length]
+            if window in references:
+                matches.append((position, window))
+                text = text[:position] + "\0" * length + text[position + length :]
+                position += length
+            else:
+                position += 1
+    return list(dict.fromkeys(reference for _position, reference in sorted(matches)))
+
+
 def qr_png(payload, box_size=6):
     """The QR code of ``payload`` as PNG bytes (error correction M, the
     standard 4-module quiet zone)."""

@@ -105,6 +105,29 @@ class TestVietQrPayload(common.TransactionCase):
                 swapped[position], swapped[position + 1] = swapped[position + 1], swapped[position]
                 self.assertFalse(vietqr.reference_is_valid("".join(swapped) + reference[-1]))
 
+    def test_references_found_in_bank_messages(self):
+        """What banks make of the transfer message (for statement matching)."""
+        ours = {vietqr.make_reference(name) for name in ("SO0784", "SO07841", "SO/2026/00042")}
+        ref, longer, dated = (vietqr.make_reference(n) for n in ("SO0784", "SO07841", "SO/2026/00042"))
+        for message in (
+            ref,
+            ref.lower(),
+            "MBVCB.3356712.%s.CT tu 0011001234567 TRAN THI BINH toi 0011001234567" % ref,
+            "%s %s" % (ref[:3], ref[3:]),  # a space typed inside
+            "IBFT %s-Thanh toan don hang" % ref.lower(),
+        ):
+            self.assertEqual(vietqr.find_references(message, ours), [ref], message)
+        # a reference that begins like another is found once, as itself
+        self.assertEqual(vietqr.find_references("TT " + longer, ours), [longer])
+        self.assertEqual(vietqr.find_references("TT%sXYZ" % longer, ours), [longer])
+        self.assertEqual(vietqr.find_references("%s %s" % (ref, longer[-1].lower() + "eu cau"), ours), [ref])
+        # two orders paid by one transfer
+        self.assertEqual(vietqr.find_references("%s va %s" % (dated, ref), ours), [dated, ref])
+        # a mistyped reference or an order number without its check character matches nothing
+        typo = ref[:-1] + ("0" if ref[-1] != "0" else "1")
+        self.assertEqual(vietqr.find_references("thanh toan " + typo, ours), [])
+        self.assertEqual(vietqr.find_references("", ours), [])
+
     def test_image_decodes_to_the_payload(self):
         from .common import decode_qr  # noqa: PLC0415
 
