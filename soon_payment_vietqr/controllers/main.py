@@ -31,7 +31,8 @@ class VietQrController(http.Controller):
 
     @staticmethod
     def _vietqr_may_read(order, access_token):
-        if isinstance(access_token, str) and access_token and order.access_token:
+        # consteq (hmac.compare_digest) refuses non-ASCII text: such a token is simply wrong
+        if isinstance(access_token, str) and access_token and access_token.isascii() and order.access_token:
             if consteq(order.access_token, access_token):
                 return True
         as_user = order.sudo(request.uid)

@@ -89,6 +89,7 @@ class TestVietQrHttp(VietQrData, SoonHttpCase):
             base % theirs.id,
             base % theirs.id + "?access_token=",
             base % theirs.id + "?access_token=" + mine.access_token,
+            base % theirs.id + "?access_token=%C3%A9",  # non-ASCII (was a 500 from consteq)
             base % 999999999 + "?access_token=" + theirs.access_token,
         ):
             self.assertEqual(self.url_open(url).status_code, 404, url)
