@@ -35,6 +35,7 @@ ADDONS = (
     "soon_payment_refund_stripe",
     "soon_payment_demo",
     "soon_returns",
+    "soon_payment_vietqr",
 )
 PTH = "soon_runtime.pth"
 #: setuptools commands of a development install (PEP 660 editable, legacy develop)

@@ -11,15 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from soon_testing.paths import ADDONS
+
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = (
-    "soon_ecommerce_orders",
-    "soon_delivery_flow",
-    "soon_payment_refund",
-    "soon_payment_refund_stripe",
-    "soon_payment_demo",
-    "soon_returns",
-)
 
 
 def _load_generator():

@@ -20,14 +20,8 @@ import unittest
 import pytest
 from odoo.modules import module as odoo_module
 
-ADDONS = (
-    "soon_ecommerce_orders",
-    "soon_delivery_flow",
-    "soon_payment_refund",
-    "soon_payment_refund_stripe",
-    "soon_payment_demo",
-    "soon_returns",
-)
+from soon_testing.paths import ADDONS
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: at least this many tests found per add-on (the refund engine tests manual refunds and its install
 #: hook itself; refunds through a provider are tested with the provider's add-on)

@@ -11,14 +11,7 @@ from odoo.modules import get_module_resource
 from odoo.tests import common
 from odoo.tools.translate import PoFile, trans_generate
 
-ADDONS = (
-    "soon_ecommerce_orders",
-    "soon_delivery_flow",
-    "soon_payment_refund",
-    "soon_payment_refund_stripe",
-    "soon_payment_demo",
-    "soon_returns",
-)
+from soon_testing.paths import ADDONS
 
 
 def translated_msgids(path):
