@@ -17,5 +17,4 @@
         "demo/payment_acquirer_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
-    "application": False,  # one add-on per payment provider, as Odoo's payment_transfer
 }

@@ -20,5 +20,4 @@
         "views/portal_templates.xml",
     ],
     "pre_init_hook": "pre_init_hook",
-    "application": False,  # installed with the add-ons that refund (soon_returns) or a provider's add-on
 }

@@ -13,5 +13,4 @@
     "data": [
         "data/payment_acquirer_data.xml",
     ],
-    "application": False,  # one add-on per payment provider, as Odoo's payment_stripe
 }

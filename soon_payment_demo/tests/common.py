@@ -27,9 +27,8 @@ class RefundsDataMixin(BaseRefundsDataMixin):
     def _capture_payment(self, tx, order):
         """The demo acquirer's payments go through its feedback like the payment page's (confirms the order)."""
         if tx.acquirer_id.provider == "soon_demo":
-            self.env["payment.transaction"].form_feedback(tx._soon_demo_form_data(), "soon_demo")
-        else:
-            super()._capture_payment(tx, order)
+            return self.env["payment.transaction"].form_feedback(tx._soon_demo_form_data(), "soon_demo")
+        return super()._capture_payment(tx, order)
 
 
 @common.at_install(False)
