@@ -334,11 +334,14 @@ def soon_template(root, log_dir, echo=print):
     return SOON_TEMPLATE
 
 
-def odoo_command(module, db, port, data_dir, with_soon=False):
+def odoo_command(module, db, port, data_dir, with_soon=False, full_registry=False):
     """The command line of one target's run: ``-i`` in an empty database (the
-    plain gate), ``-u`` of the installed module, its tests only (``--with-soon``)."""
+    plain gate), ``-u`` of the installed module, its tests only (``--with-soon``,
+    at-install tests after the install with ``full_registry``)."""
     if with_soon:
-        head = [sys.executable, "-m", "soon_testing.fidelity", "--odoo-tests-of=" + module, "-u", module]
+        head = [sys.executable, "-m", "soon_testing.fidelity", "--odoo-tests-of=" + module]
+        head += ["--full-registry"] if full_registry else []
+        head += ["-u", module]
     else:
         head = ["soon-odoo", "-i", module]
     return head + [
@@ -353,7 +356,7 @@ def odoo_command(module, db, port, data_dir, with_soon=False):
     ]
 
 
-def run_module(module, root, log_dir, keep_db=False, echo=print, template=None):
+def run_module(module, root, log_dir, keep_db=False, echo=print, template=None, full_registry=False):
     """Run the tests of ``module`` in a fresh demo database (``-i``), or in a copy
     of ``template`` (``-u``, the SoOn add-ons installed); return the run's facts."""
     data_dir = os.path.join(root, ".soon", "data")
@@ -364,7 +367,7 @@ def run_module(module, root, log_dir, keep_db=False, echo=print, template=None):
     else:
         _drop(db, data_dir)
         subprocess.run(["createdb", db], check=True)
-    cmd = odoo_command(module, db, _free_port(), data_dir, with_soon=bool(template))
+    cmd = odoo_command(module, db, _free_port(), data_dir, with_soon=bool(template), full_registry=full_registry)
     start = time.time()
     started = _now()
     echo("[fidelity] %s: %s" % (module, " ".join(cmd)))
@@ -402,22 +405,33 @@ def run_module(module, root, log_dir, keep_db=False, echo=print, template=None):
     return meta
 
 
-def restrict_tests(modules):
+def restrict_tests(modules, full_registry=False):
     """Make Odoo run the tests of ``modules`` only (Python at-install and
     post-install tests, YAML tests); the other modules an update loads keep
-    their data, not their tests.  Returns a function that undoes it."""
+    their data, not their tests.  ``full_registry``: the Python at-install
+    tests run with the post-install ones, once every installed module is
+    loaded, instead of while the module loads.  Returns a function that undoes
+    it."""
     import odoo.modules.module
     import odoo.service.server
     import odoo.tools
 
     wanted = set(modules)
-    run_unit_tests = odoo.modules.module.run_unit_tests
+    module_module = odoo.modules.module
+    run_unit_tests = module_module.run_unit_tests
     convert_file = odoo.tools.convert_file
+
+    def every_test(test):
+        return module_module.runs_at_install(test) or module_module.runs_post_install(test)
 
     @functools.wraps(run_unit_tests)
     def restricted_run_unit_tests(module_name, dbname, *args, **kwargs):
         if module_name not in wanted:
             return True
+        if full_registry:
+            if not args and "position" not in kwargs:
+                return True  # loading.py's at-install call: they run later
+            return run_unit_tests(module_name, dbname, position=every_test)
         return run_unit_tests(module_name, dbname, *args, **kwargs)
 
     @functools.wraps(convert_file)
@@ -440,11 +454,11 @@ def restrict_tests(modules):
     return undo
 
 
-def odoo_tests_of(modules, odoo_args):
+def odoo_tests_of(modules, odoo_args, full_registry=False):
     """``soon-odoo <odoo_args>`` with the tests of ``modules`` only."""
     from soon_runtime import cli
 
-    restrict_tests(modules)
+    restrict_tests(modules, full_registry=full_registry)
     cli.main(odoo_args)
 
 
@@ -648,7 +662,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0].startswith("--odoo-tests-of="):
         # one run of --with-soon: Odoo's command line, the tests of some modules only
-        return odoo_tests_of(argv[0].partition("=")[2].split(","), argv[1:])
+        full = argv[1:2] == ["--full-registry"]
+        return odoo_tests_of(argv[0].partition("=")[2].split(","), argv[2 if full else 1 :], full_registry=full)
     parser = argparse.ArgumentParser(prog="scripts/fidelity", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "modules",
@@ -662,6 +677,12 @@ def main(argv=None):
         help="on a database with the SoOn add-ons (scripts/modules.txt) and their demo data: "
         "-u <module> --test-enable, the module's own tests",
     )
+    parser.add_argument(
+        "--full-registry",
+        action="store_true",
+        help="with --with-soon: the at-install tests run after the install too, "
+        "every add-on's Python loaded (logs in with-soon-full-registry/)",
+    )
     parser.add_argument("--report", action="store_true", help="only print the table of the kept logs")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the databases afterwards")
     parser.add_argument("--log-dir", default=None, help="default: <repo>/.soon/fidelity")
@@ -672,12 +693,16 @@ def main(argv=None):
         "web.test_js.WebSuite.test_01_js) again in the existing database DB",
     )
     args = parser.parse_args(argv)
+    if args.full_registry and not args.with_soon:
+        parser.error("--full-registry goes with --with-soon")
     root = paths.project_root() or os.getcwd()
     if args.rerun:
         os.environ["SOON_PROJECT_ADDONS"] = "0"
         return rerun(args.rerun, args.modules, root)
     plain_dir = args.log_dir or os.path.join(root, ".soon", "fidelity")
-    log_dir = os.path.join(plain_dir, SOON_LOG_DIR) if args.with_soon else plain_dir
+    log_dir = plain_dir
+    if args.with_soon:
+        log_dir = os.path.join(plain_dir, SOON_LOG_DIR + ("-full-registry" if args.full_registry else ""))
     os.makedirs(log_dir, exist_ok=True)
     targets = SOON_TARGETS if args.with_soon else TARGETS
     modules = args.modules or list(targets)
@@ -694,10 +719,23 @@ def main(argv=None):
         def echo(text):
             print(text, flush=True)
 
-        template = soon_template(root, log_dir, echo=echo) if args.with_soon else None
+        template = None
+        if args.with_soon:
+            # one template (and its stamp) for both --with-soon modes
+            template_dir = os.path.join(plain_dir, SOON_LOG_DIR)
+            os.makedirs(template_dir, exist_ok=True)
+            template = soon_template(root, template_dir, echo=echo)
         try:
             for module in modules:
-                run_module(module, root, log_dir, keep_db=args.keep_db, echo=echo, template=template)
+                run_module(
+                    module,
+                    root,
+                    log_dir,
+                    keep_db=args.keep_db,
+                    echo=echo,
+                    template=template,
+                    full_registry=args.full_registry,
+                )
         finally:
             if template and not args.keep_db:
                 _drop(template, os.path.join(root, ".soon", "data"))

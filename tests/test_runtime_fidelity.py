@@ -137,10 +137,56 @@ class TestFidelityWithSoon(unittest.TestCase):
             self.assertIn("--data-dir=/d", cmd)
         self.assertEqual(soon[soon.index("-d") + 1], "db2")
 
+    def test_full_registry_command(self):
+        cmd = fidelity.odoo_command("stock", "db2", 8123, "/d", with_soon=True, full_registry=True)
+        self.assertEqual(cmd[3:7], ["--odoo-tests-of=stock", "--full-registry", "-u", "stock"])
+        self.assertNotIn("--full-registry", fidelity.odoo_command("stock", "db2", 8123, "/d", with_soon=True))
+        with self.assertRaises(SystemExit), mock.patch("sys.stderr"):
+            fidelity.main(["--full-registry", "--report", "stock"])  # only with --with-soon
+
     def test_odoo_tests_of_is_dispatched(self):
         with mock.patch.object(fidelity, "odoo_tests_of", return_value=0) as run:
             fidelity.main(["--odoo-tests-of=sale,stock", "-d", "db", "-u", "sale"])
-        run.assert_called_once_with(["sale", "stock"], ["-d", "db", "-u", "sale"])
+        run.assert_called_once_with(["sale", "stock"], ["-d", "db", "-u", "sale"], full_registry=False)
+        with mock.patch.object(fidelity, "odoo_tests_of", return_value=0) as run:
+            fidelity.main(["--odoo-tests-of=sale", "--full-registry", "-d", "db"])
+        run.assert_called_once_with(["sale"], ["-d", "db"], full_registry=True)
+
+    def test_full_registry_runs_at_install_tests_after_the_install(self):
+        import odoo.modules.module
+        import odoo.service.server
+
+        run_unit_tests = mock.Mock(return_value=True)
+        with (
+            mock.patch.object(odoo.modules.module, "run_unit_tests", run_unit_tests),
+            mock.patch.object(odoo.service.server, "run_unit_tests", run_unit_tests),
+        ):
+            undo = fidelity.restrict_tests(["stock"], full_registry=True)
+            try:
+                # loading.py, while stock loads: nothing yet
+                self.assertTrue(odoo.modules.module.run_unit_tests("stock", "db"))
+                run_unit_tests.assert_not_called()
+                # server.py, after the install: at-install and post-install tests alike
+                odoo.service.server.run_unit_tests("stock", "db", position=odoo.modules.module.runs_post_install)
+                position = run_unit_tests.call_args.kwargs["position"]
+            finally:
+                undo()
+
+        class AtInstall(unittest.TestCase):
+            at_install, post_install = True, False
+
+            def test(self):
+                pass
+
+        class PostInstall(AtInstall):
+            at_install, post_install = False, True
+
+        class Neither(AtInstall):
+            at_install, post_install = False, False
+
+        self.assertTrue(position(AtInstall("test")))
+        self.assertTrue(position(PostInstall("test")))
+        self.assertFalse(position(Neither("test")))
 
     def test_only_the_targets_tests_run(self):
         import odoo.modules.module
