@@ -20,6 +20,7 @@
         "views/cart_recovery_views.xml",
         "views/res_config_settings_views.xml",
         "views/website_sale_templates.xml",
+        "views/tour_assets.xml",
         "views/cart_recovery_templates.xml",
         "report/report_templates.xml",
     ],

@@ -13,6 +13,19 @@ line.  The database is dropped afterwards.
     python -m soon_testing.fidelity [module ...]   # scripts/fidelity wraps it
     python -m soon_testing.fidelity --report        # table of the kept logs
 
+``--with-soon`` measures the same suites on a shop's database: the SoOn
+add-ons (every module of ``scripts/modules.txt``) and their demo data are
+installed first, without tests, into a template database; for every target
+module a copy of it is made and the module is updated with
+``-u <module> --test-enable``.  An update runs a module's tests as an install
+does (at-install tests while the module loads, post-install tests once the
+registry is complete), but it also updates every installed module that depends
+on the target (the SoOn add-ons among them): only the target's own tests run
+(``--odoo-tests-of``, see ``restrict_tests``), the ones the plain gate counts
+for it.  Logs go to ``.soon/fidelity/with-soon/``; the report compares both.
+
+    python -m soon_testing.fidelity --with-soon [module ...]
+
 The exit status is 0 only when every target module ran with 0 failures,
 0 errors and no browser test skipped for want of a browser (PhantomJS or
 Chromium), and its installation completed.
@@ -21,6 +34,8 @@ Chromium), and its installation completed.
 import argparse
 import ast
 import datetime
+import functools
+import hashlib
 import json
 import os
 import re
@@ -45,9 +60,26 @@ TARGETS = (
     "portal",
     "website_sale",
     "website_sale_stock",
+    "delivery",
+)
+
+#: Odoo's suites that must stay green with the SoOn add-ons installed (issue 11),
+#: the checkout first (the known failure)
+SOON_TARGETS = (
+    "website_sale",
+    "website_sale_stock",
+    "sale",
+    "sale_stock",
+    "stock",
+    "account",
+    "payment",
+    "portal",
+    "delivery",
 )
 
 DB_PREFIX = "soon_fidelity_"
+SOON_TEMPLATE = DB_PREFIX + "soon_template"
+SOON_LOG_DIR = "with-soon"
 
 #: one Odoo log record: date time pid LEVEL dbname logger: message
 _RECORD = re.compile(
@@ -215,20 +247,106 @@ _PROGRESS = re.compile(
 )
 
 
-def run_module(module, root, log_dir, keep_db=False, echo=print):
-    """Install ``module`` with its tests in a fresh demo database; return the parsed run."""
-    data_dir = os.path.join(root, ".soon", "data")
-    db = DB_PREFIX + module
-    log_path = os.path.join(log_dir, module + ".log")
+def soon_modules(root):
+    """The modules of the demo shop (``scripts/modules.txt``, one a line), read
+    at run time: the list grows with the project."""
+    with open(os.path.join(root, "scripts", "modules.txt")) as fp:
+        lines = (line.split("#")[0].strip() for line in fp)
+        return [line for line in lines if line]
+
+
+def _soon_stamp(root, modules):
+    """Fingerprint of what the template database holds: the module list and
+    every non-test file of the project's add-ons among them."""
+    digest = hashlib.sha1("\n".join(modules).encode())
+    for name in modules:
+        folder = os.path.join(root, name)
+        if not os.path.isfile(os.path.join(folder, "__manifest__.py")):
+            continue  # one of Odoo's
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if d not in ("tests", "__pycache__"))
+            for filename in sorted(f for f in filenames if not f.endswith(".pyc")):
+                path = os.path.join(dirpath, filename)
+                digest.update(os.path.relpath(path, root).encode())
+                with open(path, "rb") as fp:
+                    digest.update(fp.read())
+    return digest.hexdigest()[:12]
+
+
+def _db_exists(db):
+    out = subprocess.run(
+        ["psql", "-Atqc", "select 1 from pg_database where datname = %s" % _sql_literal(db), "postgres"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip() == "1"
+
+
+def _sql_literal(text):
+    return "'%s'" % text.replace("'", "''")
+
+
+def _copy_db(template, db, data_dir):
     _drop(db, data_dir)
-    subprocess.run(["createdb", db], check=True)
-    port = _free_port()
+    subprocess.run(["createdb", "-T", template, db], check=True)
+    filestore = os.path.join(data_dir, "filestore")
+    if os.path.isdir(os.path.join(filestore, template)):
+        shutil.copytree(os.path.join(filestore, template), os.path.join(filestore, db), symlinks=True)
+
+
+def soon_template(root, log_dir, echo=print):
+    """The database with the SoOn add-ons and their demo data (no tests run),
+    built unless a kept one holds the same modules and add-on files."""
+    data_dir = os.path.join(root, ".soon", "data")
+    modules = soon_modules(root)
+    stamp = _soon_stamp(root, modules)
+    stamp_path = os.path.join(log_dir, "template.stamp")
+    have = open(stamp_path).read().strip() if os.path.exists(stamp_path) else None
+    if have == stamp and _db_exists(SOON_TEMPLATE):
+        echo("[fidelity] reusing %s (%s)" % (SOON_TEMPLATE, stamp))
+        return SOON_TEMPLATE
+    _drop(SOON_TEMPLATE, data_dir)
+    subprocess.run(["createdb", SOON_TEMPLATE], check=True)
+    # what scripts/shop installs: the shop's modules, demo data, both languages
     cmd = [
         "soon-odoo",
         "-d",
-        db,
+        SOON_TEMPLATE,
         "-i",
-        module,
+        ",".join(modules),
+        "--load-language=en_US,vi_VN",
+        "--stop-after-init",
+        "--log-level=warn",
+        "--data-dir=" + data_dir,
+        "--http-port=%d" % _free_port(),
+        "--http-interface=127.0.0.1",
+    ]
+    echo("[fidelity] building %s: %s" % (SOON_TEMPLATE, " ".join(cmd)))
+    start = time.time()
+    with open(os.path.join(log_dir, "template.log"), "w") as log:
+        returncode = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root).returncode
+    if returncode:
+        raise SystemExit("[fidelity] installing the SoOn modules failed: see %s/template.log" % log_dir)
+    with open(stamp_path, "w") as fp:
+        fp.write(stamp + "\n")
+    echo("[fidelity] %s built in %dm%02ds" % (SOON_TEMPLATE, (time.time() - start) // 60, (time.time() - start) % 60))
+    return SOON_TEMPLATE
+
+
+def odoo_command(module, db, port, data_dir, with_soon=False, full_registry=False):
+    """The command line of one target's run: ``-i`` in an empty database (the
+    plain gate), ``-u`` of the installed module, its tests only (``--with-soon``,
+    at-install tests after the install with ``full_registry``)."""
+    if with_soon:
+        head = [sys.executable, "-m", "soon_testing.fidelity", "--odoo-tests-of=" + module]
+        head += ["--full-registry"] if full_registry else []
+        head += ["-u", module]
+    else:
+        head = ["soon-odoo", "-i", module]
+    return head + [
+        "-d",
+        db,
         "--test-enable",
         "--stop-after-init",
         "--log-level=test",
@@ -236,14 +354,30 @@ def run_module(module, root, log_dir, keep_db=False, echo=print):
         "--http-interface=127.0.0.1",
         "--data-dir=" + data_dir,
     ]
+
+
+def run_module(module, root, log_dir, keep_db=False, echo=print, template=None, full_registry=False):
+    """Run the tests of ``module`` in a fresh demo database (``-i``), or in a copy
+    of ``template`` (``-u``, the SoOn add-ons installed); return the run's facts."""
+    data_dir = os.path.join(root, ".soon", "data")
+    db = DB_PREFIX + ("soon_" if template else "") + module
+    log_path = os.path.join(log_dir, module + ".log")
+    if template:
+        _copy_db(template, db, data_dir)
+    else:
+        _drop(db, data_dir)
+        subprocess.run(["createdb", db], check=True)
+    cmd = odoo_command(module, db, _free_port(), data_dir, with_soon=bool(template), full_registry=full_registry)
     start = time.time()
     started = _now()
     echo("[fidelity] %s: %s" % (module, " ".join(cmd)))
     try:
         with open(log_path, "w") as log:
-            # Odoo 11 alone: the project's add-ons (work in progress) stay off the
-            # addons path, Odoo's HTTP layer would import them
-            env = dict(os.environ, SOON_PROJECT_ADDONS="0")
+            env = dict(os.environ)
+            if not template:
+                # Odoo 11 alone: the project's add-ons (work in progress) stay off the
+                # addons path, Odoo's HTTP layer would import them
+                env["SOON_PROJECT_ADDONS"] = "0"
             proc = subprocess.Popen(
                 cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=root, text=True, errors="replace", env=env
             )
@@ -263,10 +397,69 @@ def run_module(module, root, log_dir, keep_db=False, echo=print):
         "returncode": returncode,
         "command": " ".join(cmd),
     }
+    if template:
+        meta["template_modules"] = soon_modules(root)
     with open(os.path.join(log_dir, module + ".json"), "w") as fp:
         json.dump(meta, fp, indent=1)
     echo("[fidelity] %s: done in %dm%02ds (exit %s)" % (module, duration // 60, duration % 60, returncode))
     return meta
+
+
+def restrict_tests(modules, full_registry=False):
+    """Make Odoo run the tests of ``modules`` only (Python at-install and
+    post-install tests, YAML tests); the other modules an update loads keep
+    their data, not their tests.  ``full_registry``: the Python at-install
+    tests run with the post-install ones, once every installed module is
+    loaded, instead of while the module loads.  Returns a function that undoes
+    it."""
+    import odoo.modules.module
+    import odoo.service.server
+    import odoo.tools
+
+    wanted = set(modules)
+    module_module = odoo.modules.module
+    run_unit_tests = module_module.run_unit_tests
+    convert_file = odoo.tools.convert_file
+
+    def every_test(test):
+        return module_module.runs_at_install(test) or module_module.runs_post_install(test)
+
+    @functools.wraps(run_unit_tests)
+    def restricted_run_unit_tests(module_name, dbname, *args, **kwargs):
+        if module_name not in wanted:
+            return True
+        if full_registry:
+            if not args and "position" not in kwargs:
+                return True  # loading.py's at-install call: they run later
+            return run_unit_tests(module_name, dbname, position=every_test)
+        return run_unit_tests(module_name, dbname, *args, **kwargs)
+
+    @functools.wraps(convert_file)
+    def restricted_convert_file(cr, module, filename, idref, mode="update", noupdate=False, kind=None, *args, **kw):
+        if kind == "test" and module not in wanted:
+            return None
+        return convert_file(cr, module, filename, idref, mode, noupdate, kind, *args, **kw)
+
+    # loading.py calls odoo.modules.module.run_unit_tests and tools.convert_file,
+    # server.py its own imported name
+    odoo.modules.module.run_unit_tests = restricted_run_unit_tests
+    odoo.service.server.run_unit_tests = restricted_run_unit_tests
+    odoo.tools.convert_file = restricted_convert_file
+
+    def undo():
+        odoo.modules.module.run_unit_tests = run_unit_tests
+        odoo.service.server.run_unit_tests = run_unit_tests
+        odoo.tools.convert_file = convert_file
+
+    return undo
+
+
+def odoo_tests_of(modules, odoo_args, full_registry=False):
+    """``soon-odoo <odoo_args>`` with the tests of ``modules`` only."""
+    from soon_runtime import cli
+
+    restrict_tests(modules, full_registry=full_registry)
+    cli.main(odoo_args)
 
 
 def load_run(module, log_dir, yaml_tests=None):
@@ -367,8 +560,9 @@ def _verdict(lines):
     return next((line.strip() for line in reversed(lines) if line.strip()), "")
 
 
-def report(runs, targets):
-    """Markdown tables: target modules, then every other module whose tests ran."""
+def report(runs, targets, verb="-i", others=True):
+    """Markdown tables: target modules, then every other module whose tests ran
+    (``others``; with ``--with-soon`` only the targets' tests run)."""
     out = []
     target_rows, other_rows, problems, notes = [], [], [], []
     ok = True
@@ -390,12 +584,12 @@ def report(runs, targets):
             ok = False
         if not run["finished"]:
             notes.append(
-                "- %s: the run did not complete (exit %s): see .soon/fidelity/%s.log"
-                % (module, run.get("returncode"), module)
+                "- %s: the run did not complete (exit %s): see the log %s.log" % (module, run.get("returncode"), module)
             )
         notes.append(
-            "- `-i %s`: %s, %dm%02ds, exit %s"
+            "- `%s %s`: %s, %dm%02ds, exit %s"
             % (
+                verb,
                 module,
                 run.get("started", "?"),
                 run.get("seconds", 0) // 60,
@@ -404,12 +598,13 @@ def report(runs, targets):
             )
         )
         for other, ocounts in run["modules"].items():
-            if other != module:
-                other_rows.append(("%s (in -i %s)" % (other, module), ocounts))
+            if other != module and others:
+                other_rows.append(("%s (in %s %s)" % (other, verb, module), ocounts))
         for item in run["modules"].values():
             for problem in item["problems"]:
                 problems.append(
-                    "- [-i %s] %s %s: %s" % (module, problem["kind"], problem["test"], _verdict(problem["text"])[:300])
+                    "- [%s %s] %s %s: %s"
+                    % (verb, module, problem["kind"], problem["test"], _verdict(problem["text"])[:300])
                 )
     target_rows.append(("total", total))
     out.append(_table(target_rows, "module"))
@@ -427,14 +622,15 @@ def report(runs, targets):
     if skips:
         out.append("\nSkipped tests (reason, and the runs where they were skipped):\n")
         out.extend(
-            "- %s: %s (-i %s)" % (name, reason, ", ".join(sorted(where))) for (name, reason), where in skips.items()
+            "- %s: %s (%s %s)" % (name, reason, verb, ", ".join(sorted(where)))
+            for (name, reason), where in skips.items()
         )
     log_errors = []
     for module in targets:
         for error in (runs.get(module) or {}).get("log_errors", ()):
             log_errors.append(
-                "- [-i %s] during %s: %s: %s %s"
-                % (module, error["during"], error["logger"], error["msg"][:200], _verdict(error["text"])[:200])
+                "- [%s %s] during %s: %s: %s %s"
+                % (verb, module, error["during"], error["logger"], error["msg"][:200], _verdict(error["text"])[:200])
             )
     if log_errors:
         out.append("\nERROR records in the logs outside test results (not counted above):\n")
@@ -444,9 +640,49 @@ def report(runs, targets):
     return "\n".join(out), ok
 
 
+def compare(plain_runs, soon_runs, targets):
+    """Markdown table: each target's own tests without and with the SoOn add-ons
+    (run / failures / errors, "-" when that run is missing)."""
+
+    def cell(run, module):
+        if not run:
+            return "-"
+        counts = run["modules"].get(module, _counter())
+        return "%d / %d / %d" % (counts["run"], counts["failures"], counts["errors"])
+
+    rows = [("module", "without SoOn (`-i`)", "with SoOn (`-u`)")]
+    rows += [(m, cell(plain_runs.get(m), m), cell(soon_runs.get(m), m)) for m in targets]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "tests run / failures / errors of each module's own suite\n\n" + "\n".join(lines)
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0].startswith("--odoo-tests-of="):
+        # one run of --with-soon: Odoo's command line, the tests of some modules only
+        full = argv[1:2] == ["--full-registry"]
+        return odoo_tests_of(argv[0].partition("=")[2].split(","), argv[2 if full else 1 :], full_registry=full)
     parser = argparse.ArgumentParser(prog="scripts/fidelity", description=__doc__.split("\n\n")[0])
-    parser.add_argument("modules", nargs="*", help="subset of the target modules (default: all %d)" % len(TARGETS))
+    parser.add_argument(
+        "modules",
+        nargs="*",
+        help="subset of the target modules (default: all %d, or the %d of --with-soon)"
+        % (len(TARGETS), len(SOON_TARGETS)),
+    )
+    parser.add_argument(
+        "--with-soon",
+        action="store_true",
+        help="on a database with the SoOn add-ons (scripts/modules.txt) and their demo data: "
+        "-u <module> --test-enable, the module's own tests",
+    )
+    parser.add_argument(
+        "--full-registry",
+        action="store_true",
+        help="with --with-soon: the at-install tests run after the install too, "
+        "every add-on's Python loaded (logs in with-soon-full-registry/)",
+    )
     parser.add_argument("--report", action="store_true", help="only print the table of the kept logs")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the databases afterwards")
     parser.add_argument("--log-dir", default=None, help="default: <repo>/.soon/fidelity")
@@ -457,30 +693,63 @@ def main(argv=None):
         "web.test_js.WebSuite.test_01_js) again in the existing database DB",
     )
     args = parser.parse_args(argv)
+    if args.full_registry and not args.with_soon:
+        parser.error("--full-registry goes with --with-soon")
     root = paths.project_root() or os.getcwd()
     if args.rerun:
         os.environ["SOON_PROJECT_ADDONS"] = "0"
         return rerun(args.rerun, args.modules, root)
-    log_dir = args.log_dir or os.path.join(root, ".soon", "fidelity")
+    plain_dir = args.log_dir or os.path.join(root, ".soon", "fidelity")
+    log_dir = plain_dir
+    if args.with_soon:
+        log_dir = os.path.join(plain_dir, SOON_LOG_DIR + ("-full-registry" if args.full_registry else ""))
     os.makedirs(log_dir, exist_ok=True)
-    modules = args.modules or list(TARGETS)
+    targets = SOON_TARGETS if args.with_soon else TARGETS
+    modules = args.modules or list(targets)
     if not args.report:
         import fcntl
 
-        lock = open(os.path.join(log_dir, "lock"), "w")
+        lock = open(os.path.join(plain_dir, "lock"), "w")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print("[fidelity] another gate run holds %s/lock: waiting" % log_dir, flush=True)
+            print("[fidelity] another gate run holds %s/lock: waiting" % plain_dir, flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-        for module in modules:
-            run_module(module, root, log_dir, keep_db=args.keep_db, echo=lambda text: print(text, flush=True))
+
+        def echo(text):
+            print(text, flush=True)
+
+        template = None
+        if args.with_soon:
+            # one template (and its stamp) for both --with-soon modes
+            template_dir = os.path.join(plain_dir, SOON_LOG_DIR)
+            os.makedirs(template_dir, exist_ok=True)
+            template = soon_template(root, template_dir, echo=echo)
+        try:
+            for module in modules:
+                run_module(
+                    module,
+                    root,
+                    log_dir,
+                    keep_db=args.keep_db,
+                    echo=echo,
+                    template=template,
+                    full_registry=args.full_registry,
+                )
+        finally:
+            if template and not args.keep_db:
+                _drop(template, os.path.join(root, ".soon", "data"))
     yaml_tests = _yaml_tests()
     runs = {m: load_run(m, log_dir, yaml_tests) for m in modules}
-    text, ok = report(runs, modules)
-    if set(modules) == set(TARGETS) or args.report:
+    if args.with_soon:
+        text, ok = report(runs, modules, verb="-u", others=False)
+        plain = {m: load_run(m, plain_dir, yaml_tests) for m in modules}
+        text = compare(plain, runs, modules) + "\n\n" + text
+    else:
+        text, ok = report(runs, modules)
+    if set(modules) == set(targets) or args.report:
         with open(os.path.join(log_dir, "table.md"), "w") as fp:
-            fp.write("Fidelity gate, %s\n\n%s\n" % (_now(), text))
+            fp.write("Fidelity gate%s, %s\n\n%s\n" % (" with the SoOn add-ons" if args.with_soon else "", _now(), text))
     print(text)
     return 0 if ok else 1
 

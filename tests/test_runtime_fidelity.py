@@ -1,8 +1,13 @@
-"""The fidelity gate's log parser counts what Odoo 11's test runner reports."""
+"""The fidelity gate: its log parser counts what Odoo 11's test runner reports;
+``--with-soon`` builds its runs from scripts/modules.txt and runs the target's
+tests only."""
 
+import os
+import tempfile
 import unittest
+from unittest import mock
 
-from soon_testing import fidelity
+from soon_testing import fidelity, paths
 
 LOG = """\
 2026-11-27 07:55:39,215 18677 INFO db odoo.modules.loading: loading 1 modules...
@@ -87,3 +92,154 @@ class TestFidelityParser(unittest.TestCase):
         self.assertIn("| website | ", text.replace("  ", " ").replace("  ", " "))
         self.assertIn("account (in -i website)", text)
         self.assertIn("FAIL odoo.addons.website.tests.test_ui.TestUi.test_admin_tour", text)
+
+
+class TestFidelityWithSoon(unittest.TestCase):
+    """``scripts/fidelity --with-soon``: Odoo's suites on a database holding the SoOn add-ons."""
+
+    def test_modules_read_from_the_list(self):
+        with tempfile.TemporaryDirectory() as root:
+            os.mkdir(os.path.join(root, "scripts"))
+            with open(os.path.join(root, "scripts", "modules.txt"), "w") as fp:
+                fp.write("website_sale\n\n  soon_ecommerce_orders  \n# a comment\nsoon_refund  # split out\n")
+            self.assertEqual(fidelity.soon_modules(root), ["website_sale", "soon_ecommerce_orders", "soon_refund"])
+
+    def test_the_project_list_holds_the_addons(self):
+        modules = fidelity.soon_modules(paths.project_root())
+        self.assertIn("soon_ecommerce_orders", modules)
+        self.assertIn("website_sale", modules)
+
+    def test_stamp_follows_the_addons_files_not_their_tests(self):
+        with tempfile.TemporaryDirectory() as root:
+            addon = os.path.join(root, "soon_x")
+            os.makedirs(os.path.join(addon, "tests"))
+            for name, text in (("__manifest__.py", "{}"), ("models.py", "a = 1"), ("tests/test_a.py", "")):
+                with open(os.path.join(addon, name), "w") as fp:
+                    fp.write(text)
+            first = fidelity._soon_stamp(root, ["website_sale", "soon_x"])
+            with open(os.path.join(addon, "tests", "test_a.py"), "w") as fp:
+                fp.write("changed = True")
+            self.assertEqual(fidelity._soon_stamp(root, ["website_sale", "soon_x"]), first)
+            with open(os.path.join(addon, "models.py"), "w") as fp:
+                fp.write("a = 2")
+            self.assertNotEqual(fidelity._soon_stamp(root, ["website_sale", "soon_x"]), first)
+            self.assertNotEqual(fidelity._soon_stamp(root, ["website_sale", "soon_x", "delivery"]), first)
+
+    def test_commands(self):
+        plain = fidelity.odoo_command("stock", "db1", 8123, "/d")
+        self.assertEqual(plain[:3], ["soon-odoo", "-i", "stock"])
+        soon = fidelity.odoo_command("stock", "db2", 8123, "/d", with_soon=True)
+        self.assertEqual(soon[1:6], ["-m", "soon_testing.fidelity", "--odoo-tests-of=stock", "-u", "stock"])
+        self.assertNotIn("-i", soon)
+        for cmd in (plain, soon):
+            self.assertIn("--test-enable", cmd)
+            self.assertIn("--http-port=8123", cmd)
+            self.assertIn("--data-dir=/d", cmd)
+        self.assertEqual(soon[soon.index("-d") + 1], "db2")
+
+    def test_full_registry_command(self):
+        cmd = fidelity.odoo_command("stock", "db2", 8123, "/d", with_soon=True, full_registry=True)
+        self.assertEqual(cmd[3:7], ["--odoo-tests-of=stock", "--full-registry", "-u", "stock"])
+        self.assertNotIn("--full-registry", fidelity.odoo_command("stock", "db2", 8123, "/d", with_soon=True))
+        with self.assertRaises(SystemExit), mock.patch("sys.stderr"):
+            fidelity.main(["--full-registry", "--report", "stock"])  # only with --with-soon
+
+    def test_odoo_tests_of_is_dispatched(self):
+        with mock.patch.object(fidelity, "odoo_tests_of", return_value=0) as run:
+            fidelity.main(["--odoo-tests-of=sale,stock", "-d", "db", "-u", "sale"])
+        run.assert_called_once_with(["sale", "stock"], ["-d", "db", "-u", "sale"], full_registry=False)
+        with mock.patch.object(fidelity, "odoo_tests_of", return_value=0) as run:
+            fidelity.main(["--odoo-tests-of=sale", "--full-registry", "-d", "db"])
+        run.assert_called_once_with(["sale"], ["-d", "db"], full_registry=True)
+
+    def test_full_registry_runs_at_install_tests_after_the_install(self):
+        import odoo.modules.module
+        import odoo.service.server
+
+        run_unit_tests = mock.Mock(return_value=True)
+        with (
+            mock.patch.object(odoo.modules.module, "run_unit_tests", run_unit_tests),
+            mock.patch.object(odoo.service.server, "run_unit_tests", run_unit_tests),
+        ):
+            undo = fidelity.restrict_tests(["stock"], full_registry=True)
+            try:
+                # loading.py, while stock loads: nothing yet
+                self.assertTrue(odoo.modules.module.run_unit_tests("stock", "db"))
+                run_unit_tests.assert_not_called()
+                # server.py, after the install: at-install and post-install tests alike
+                odoo.service.server.run_unit_tests("stock", "db", position=odoo.modules.module.runs_post_install)
+                position = run_unit_tests.call_args.kwargs["position"]
+            finally:
+                undo()
+
+        class AtInstall(unittest.TestCase):
+            at_install, post_install = True, False
+
+            def test(self):
+                pass
+
+        class PostInstall(AtInstall):
+            at_install, post_install = False, True
+
+        class Neither(AtInstall):
+            at_install, post_install = False, False
+
+        self.assertTrue(position(AtInstall("test")))
+        self.assertTrue(position(PostInstall("test")))
+        self.assertFalse(position(Neither("test")))
+
+    def test_only_the_targets_tests_run(self):
+        import odoo.modules.module
+        import odoo.service.server
+        import odoo.tools
+
+        run_unit_tests = mock.Mock(return_value=False)
+        convert_file = mock.Mock(return_value="converted")
+        with (
+            mock.patch.object(odoo.modules.module, "run_unit_tests", run_unit_tests),
+            mock.patch.object(odoo.service.server, "run_unit_tests", run_unit_tests),
+            mock.patch.object(odoo.tools, "convert_file", convert_file),
+        ):
+            undo = fidelity.restrict_tests(["stock"])
+            try:
+                # another module updated with the target: its tests pass without running
+                self.assertTrue(odoo.modules.module.run_unit_tests("soon_delivery_flow", "db"))
+                self.assertTrue(odoo.service.server.run_unit_tests("sale_stock", "db", position=None))
+                run_unit_tests.assert_not_called()
+                # the target's tests run, their result counts
+                self.assertFalse(odoo.service.server.run_unit_tests("stock", "db", position="post"))
+                run_unit_tests.assert_called_once_with("stock", "db", position="post")
+                # YAML tests: the target's only; data files of every module load
+                self.assertIsNone(
+                    odoo.tools.convert_file("cr", "stock_account", "test/a.yml", {}, "update", False, "test")
+                )
+                convert_file.assert_not_called()
+                self.assertEqual(
+                    odoo.tools.convert_file("cr", "stock", "test/b.yml", {}, "update", False, "test"), "converted"
+                )
+                self.assertEqual(
+                    odoo.tools.convert_file("cr", "stock_account", "data/c.xml", {}, "update", False, "data"),
+                    "converted",
+                )
+                self.assertEqual(convert_file.call_count, 2)
+            finally:
+                undo()
+            self.assertIs(odoo.modules.module.run_unit_tests, run_unit_tests)
+            self.assertIs(odoo.tools.convert_file, convert_file)
+
+    def test_comparison_table(self):
+        plain = fidelity.parse_log(LOG.splitlines(True), YAML)
+        soon = fidelity.parse_log(LOG.splitlines(True), YAML)
+        soon["modules"]["account"]["failures"] = 1
+        text = fidelity.compare({"account": plain, "stock": plain}, {"account": soon}, ["account", "stock"])
+        rows = {line.split("|")[1].strip(): line.split("|")[2:4] for line in text.splitlines() if line.startswith("| ")}
+        self.assertEqual([c.strip() for c in rows["account"]], ["1 / 0 / 0", "1 / 1 / 0"])
+        self.assertEqual([c.strip() for c in rows["stock"]], ["2 / 0 / 1", "-"])  # the two YAML tests
+
+    def test_report_of_an_update_lists_the_target_only(self):
+        run = dict(fidelity.parse_log(LOG.splitlines(True), YAML), returncode=1, started="2026-12-02 15:00", seconds=60)
+        text, ok = fidelity.report({"website": run}, ["website"], verb="-u", others=False)
+        self.assertFalse(ok)
+        self.assertNotIn("account (in", text)
+        self.assertIn("[-u website] FAIL odoo.addons.website.tests.test_ui.TestUi.test_admin_tour", text)
+        self.assertIn("- `-u website`: 2026-12-02 15:00, 1m00s, exit 1", text)
