@@ -24,7 +24,7 @@
         "views/cart_recovery_templates.xml",
         "report/report_templates.xml",
     ],
-    "demo": ["demo/sale_order_demo.xml", "demo/cart_recovery_demo.xml"],
+    "demo": ["demo/res_company_demo.xml", "demo/sale_order_demo.xml", "demo/cart_recovery_demo.xml"],
     "qweb": ["static/src/xml/cart_recovery_dashboard.xml"],
     "pre_init_hook": "pre_init_hook",
     "application": True,  # listed under the Apps menu's default "Apps" filter
