@@ -3,7 +3,7 @@
     "name": "SoOn eCommerce Orders",
     "summary": "eCommerce order and payment statuses, team assignment, unpaid "
     "COD / transfer orders, abandoned-cart emails, invoices and legal",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Website",
     "author": "SoOn",
     "website": "https://github.com/soon-erp/ecommerce-order-handling",

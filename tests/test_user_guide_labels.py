@@ -27,8 +27,9 @@ from odoo.modules import get_module_resource
 from odoo.tests import common
 from odoo.tools.translate import PoFile
 
+from soon_testing.paths import ADDONS
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = ("soon_ecommerce_orders", "soon_delivery_flow", "soon_returns")
 GUIDES = [os.path.join(ROOT, "docs", "user-guide.md")] + sorted(
     os.path.join(ROOT, "docs", "user-guide", name)
     for name in os.listdir(os.path.join(ROOT, "docs", "user-guide"))
