@@ -88,11 +88,12 @@ class TestUnpaidOrdersConcurrency(ConcurrencyCase):
             invoices.unlink()
             for journal, value in posted.items():
                 journal.update_posted = value
-            pickings = order.picking_ids
+            pickings, group = order.picking_ids, order.procurement_group_id
             pickings.action_cancel()
             pickings.unlink()
             order.action_cancel()
             order.unlink()
+            group.unlink()
             env["payment.transaction"].browse(self.ids["tx"]).unlink()
             env["payment.acquirer"].browse(self.ids["cod"]).journal_id = self.ids["cod_journal"]
             env["ir.config_parameter"].sudo().set_param(PARAM_AUTOMATIC_INVOICE, self.ids["automatic_invoice"])
