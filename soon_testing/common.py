@@ -15,6 +15,12 @@
   screenshot, URL, HTML and console log (``artifacts/browser/`` at the
   repository root, git-ignored; ``SOON_ARTIFACTS`` moves it); the path is
   printed in the failure message.
+* ``make_user()``/``make_portal_user()``/``make_internal_user()``: test users
+  whose password is their login.
+* ``english_website()``: the website served in English, whatever language
+  the demo shop defaults to.
+* ``ConcurrencyCase``/``Worker``/``wait_for_lock_waiter()``: real concurrent
+  transactions (two workers, each on its own connection, with committed data).
 """
 
 import contextlib
@@ -25,9 +31,11 @@ import threading
 import time
 
 import odoo
-from odoo import api
+from odoo import SUPERUSER_ID, api
+from odoo.service import model as service_model
 from odoo.service import security
 from odoo.tests import common
+from psycopg2 import sql
 
 from . import chromium, paths
 
@@ -40,6 +48,49 @@ DOCS_IMAGES = (
     if os.environ.get("SOON_UPDATE_DOCS") == "1"
     else os.path.join(_ROOT, ".soon", "screenshots")
 )
+
+
+def make_user(env, name, login, *groups, **values):
+    """A user whose password is its login, in ``groups`` (xml ids), created
+    without the password-reset email; ``values`` add or override fields (an
+    existing ``partner_id`` keeps its email)."""
+    vals = {
+        "name": name,
+        "login": login,
+        "password": login,
+        "groups_id": [(6, 0, [env.ref(group).id for group in groups])],
+    }
+    if "partner_id" not in values:
+        vals["email"] = "%s@example.com" % login
+    vals.update(values)
+    return env["res.users"].with_context(no_reset_password=True).create(vals)
+
+
+def make_portal_user(env, name, login, **values):
+    """A customer with a portal account (password = login)."""
+    return make_user(env, name, login, "base.group_portal", **values)
+
+
+def make_internal_user(env, name, login, *groups, **values):
+    """An employee (``base.group_user``) in ``groups`` too (password = login)."""
+    return make_user(env, name, login, "base.group_user", *groups, **values)
+
+
+#: the website's language cookie: a visitor's choice of language
+LANG_COOKIE = "frontend_lang"
+
+
+def english_website(env):
+    """Serve the default website in English: English among its languages and
+    its default one (the demo shop may default to Vietnamese). Requests must
+    also carry the language cookie (``SoonHttpCase.use_english_website``
+    for ``url_open``, ``browser(..., lang="en_US")`` for a browser), since a
+    visitor's earlier choice wins over the default."""
+    website = env.ref("website.default_website")
+    english = env.ref("base.lang_en")
+    website.language_ids |= english
+    website.default_lang_id = english
+    return website
 
 
 # post-install, as Odoo's HTTP tests: Odoo's runner (--test-enable) serves them the whole registry
@@ -80,6 +131,12 @@ class SoonHttpCase(common.HttpCase):
         # generous: the first page of a run compiles templates and assets (slow on 2 busy cores)
         self.sync()
         return super().url_open(url, data=data, timeout=timeout)
+
+    def use_english_website(self):
+        """The website in English for this test's requests (``english_website``)."""
+        website = english_website(self.env)
+        self.opener.cookies[LANG_COOKIE] = "en_US"
+        return website
 
     @property
     def base_url(self):
@@ -142,6 +199,108 @@ def wait_for_lock_waiter(registry, timeout=30):
     return False
 
 
+class Worker(threading.Thread):
+    """One Odoo worker (an HTTP or RPC request, a cron run) in a thread:
+    ``work(env)`` runs in a transaction of its own connection and is committed
+    when it returns. As Odoo's request dispatch (``odoo.service.model.check``)
+    does, a PostgreSQL concurrency error (serialisation failure, lock not
+    available, deadlock) rolls the transaction back and runs ``work`` again in
+    a new one; ``attempts`` counts the runs. ``outcome()`` joins the thread
+    and returns ``work``'s result or raises its exception."""
+
+    def __init__(self, name, work, uid=SUPERUSER_ID, context=None, dbname=None):
+        super().__init__(name=name, daemon=True)
+        self.dbname = dbname or common.get_db_name()
+        self.work, self.uid, self.context = work, uid, dict(context or {})
+        self.attempts, self.result, self.error = 0, None, None
+
+    def run(self):
+        thread = threading.current_thread()
+        thread.dbname = self.dbname  # Odoo's log lines name the database
+        # as the test's own thread under Odoo's runner: emails are queued, never sent
+        # (nor sent at once with a commit of their own, which would end the held transaction)
+        thread.testing = True
+        try:
+            self.result = service_model.check(self._attempt)(self.dbname)
+        except BaseException as exc:  # reported by outcome() in the test's thread
+            self.error = exc
+
+    def _attempt(self, dbname):
+        self.attempts += 1
+        with api.Environment.manage(), odoo.registry(dbname).cursor() as cr:
+            return self.work(api.Environment(cr, self.uid, self.context))
+
+    def outcome(self, timeout=60):
+        self.join(timeout)
+        if self.is_alive():
+            raise AssertionError("worker %s still running after %ss" % (self.name, timeout))
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+# post-install, as every test of the add-ons (see tests/test_odoo_runner.py)
+@common.at_install(False)
+@common.post_install(True)
+class ConcurrencyCase(common.BaseCase):
+    """Tests that need two workers at once: two database connections.
+
+    A test's own transaction cannot see what another connection has not
+    committed, so the data is created and COMMITTED through
+    ``committed_env()``, the workers (``Worker``) commit what they do, and
+    the test removes everything it created in a cleanup (``addCleanup``,
+    run also when the test fails). A worker is held inside its transaction
+    with ``threading.Event``s, never with sleeps; ``wait_for_lock_waiter``
+    tells when the other worker waits for a row lock.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = odoo.registry(common.get_db_name())
+
+    @contextlib.contextmanager
+    def committed_env(self, uid=SUPERUSER_ID, context=None):
+        """An environment on a new connection, committed when the block ends
+        normally (rolled back on an exception)."""
+        with api.Environment.manage(), self.registry.cursor() as cr:
+            yield api.Environment(cr, uid, dict(context or {}))
+
+    def worker(self, name, work, **kwargs):
+        """A started ``Worker`` running ``work(env)``."""
+        thread = Worker(name, work, **kwargs)
+        thread.start()
+        return thread
+
+    def hold_row_locks(self, table, ids):
+        """A third connection holding the row locks of ``ids`` in ``table``
+        until the test ends: keeps records the test did not create (demo data)
+        out of the way of jobs that skip locked rows."""
+        if not ids:
+            return None
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)
+        self.addCleanup(cr.rollback)
+        cr.execute(sql.SQL("SELECT id FROM {} WHERE id IN %s FOR UPDATE").format(sql.Identifier(table)), [tuple(ids)])
+        return cr
+
+    def assertWaitsForLock(self, timeout=30, statement=None):
+        """Another transaction of this database now waits for a lock (in
+        ``statement``, a regular expression, when given: which lock it is)."""
+        self.assertTrue(wait_for_lock_waiter(self.registry, timeout), "no transaction waited for a lock")
+        if statement:
+            waiting = lock_waiters(self.registry)
+            self.assertTrue(any(re.search(statement, query) for query in waiting), "waiting elsewhere: %s" % waiting)
+
+
+def lock_waiters(registry):
+    """The statements of this database's transactions that wait on a lock now."""
+    with registry.cursor() as cr:
+        cr.execute("""SELECT DISTINCT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                       WHERE NOT l.granted AND a.datname = current_database()""")
+        return [row[0] for row in cr.fetchall()]
+
+
 class BrowserErrors(AssertionError):
     pass
 
@@ -197,8 +356,11 @@ def _write(path, text):
 
 
 @contextlib.contextmanager
-def browser(base_url, session_id=None, locale="en-US", viewport=(1280, 900)):
+def browser(base_url, session_id=None, locale="en-US", viewport=(1280, 900), lang=None):
     """Yield ``(page, errors)``; ``errors`` lists console errors and exceptions.
+
+    ``lang`` ("en_US"): the website's language cookie (``frontend_lang``), with
+    ``english_website()`` the way to see the shop in English.
 
     External hosts are blocked (the machine has no internet): the page may only
     talk to the Odoo server under test.  When the block fails (an assertion,
@@ -227,6 +389,8 @@ def browser(base_url, session_id=None, locale="en-US", viewport=(1280, 900)):
             context = browser_.new_context(locale=locale, viewport={"width": viewport[0], "height": viewport[1]})
             if session_id:
                 context.add_cookies([{"name": "session_id", "value": session_id, "url": base_url + "/"}])
+            if lang:
+                context.add_cookies([{"name": LANG_COOKIE, "value": lang, "url": base_url + "/"}])
             context.route(
                 lambda url: not url.startswith(base_url) and not url.startswith(("data:", "blob:", "about:")),
                 lambda route: route.abort(),

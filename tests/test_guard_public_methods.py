@@ -29,7 +29,7 @@ from odoo import fields
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import common
 
-from soon_testing.common import SoonHttpCase
+from soon_testing.common import SoonHttpCase, make_internal_user, make_portal_user
 
 from .refund_common import RefundsDataMixin
 
@@ -291,11 +291,11 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
         self.victim.write(
             {"street": "77 Zephyr Victim Street", "phone": "+84 28 7777 0199", "email": "zephyr.victim@example.com"}
         )
-        self.other_salesman = self._make_user(
-            "Guard Other Salesman", "guard_other_salesman", "sales_team.group_sale_salesman", "base.group_user"
+        self.other_salesman = make_internal_user(
+            env, "Guard Other Salesman", "guard_other_salesman", "sales_team.group_sale_salesman", lang="en_US"
         )
-        self.own_docs_salesman = self._make_user(
-            "Guard Own Salesman", "guard_own_salesman", "sales_team.group_sale_salesman", "base.group_user"
+        self.own_docs_salesman = make_internal_user(
+            env, "Guard Own Salesman", "guard_own_salesman", "sales_team.group_sale_salesman", lang="en_US"
         )
         website_team = env.ref("sales_team.salesteam_website_sales")
         # a paid, delivered, invoiced order with a received return and a refund
@@ -646,7 +646,7 @@ class TestGuardPublicMethods(RefundsDataMixin, SoonHttpCase):
         self.assertIn("return.request", soon_models(self.env))
 
     def test_portal_customer_on_another_customers_records(self):
-        portal = self._make_user("Guard Portal Attacker", "guard_portal", "base.group_portal")
+        portal = make_portal_user(self.env, "Guard Portal Attacker", "guard_portal", lang="en_US")
         self._run_as(portal, "portal")
 
     def test_own_documents_salesman_on_another_salespersons_records(self):

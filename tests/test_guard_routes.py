@@ -364,10 +364,7 @@ class TestGuardRoutes(RefundsDataMixin, SoonHttpCase):
         super().setUp()
         self._setup_refund_data()
         env = self.env
-        website = env.ref("website.default_website")
-        website.language_ids |= env.ref("base.lang_en")
-        website.default_lang_id = env.ref("base.lang_en")
-        self.opener.cookies["frontend_lang"] = "en_US"
+        self.use_english_website()
         (self.product_a | self.product_b).write({"website_published": True})
         self.transfer = env.ref("payment.payment_acquirer_transfer")
         self.transfer.sudo().website_published = True

@@ -146,8 +146,10 @@ class StockPicking(models.Model):
         self.check_access_rule("write")
         if self.ids:
             # a concurrent validation of the same transfer waits here, then
-            # fails to serialise and is retried on the finished transfer
-            self.env.cr.execute("SELECT id FROM stock_picking WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+            # fails to serialise and is retried on the finished transfer.
+            # NO KEY: rows that only refer to the transfer (the result line of
+            # a second "Process deliveries" wizard) must not wait for it
+            self.env.cr.execute("SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE", [tuple(self.ids)])
             self.invalidate_cache(["state"], self.ids)
         finished = self.filtered(lambda p: p.state in ("done", "cancel"))
         if finished:

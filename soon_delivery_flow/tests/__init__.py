@@ -4,6 +4,7 @@
 from . import (
     test_action_done_access,
     test_browser,
+    test_delivery_concurrency,
     test_process_deliveries,
     test_reservation_rule,
     test_settings_browser,

@@ -18,4 +18,5 @@ from . import (
     test_statuses,
     test_terms_browser,
     test_unpaid_orders,
+    test_unpaid_orders_concurrency,
 )

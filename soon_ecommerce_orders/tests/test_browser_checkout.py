@@ -15,6 +15,7 @@ class TestBrowserCheckout(SoonHttpCase):
     def setUp(self):
         super().setUp()
         env = self.env
+        self.use_english_website()  # the texts below are the English ones, whatever the demo shop's language
         env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.website_published = True
@@ -32,7 +33,7 @@ class TestBrowserCheckout(SoonHttpCase):
         base = self.base_url
         self.sync()
         vietnam_id = self.env.ref("base.vn").id
-        with browser(base, self.session_id) as (page, errors):
+        with browser(base, self.session_id, lang="en_US") as (page, errors):
             page.goto("%s/shop/product/%d" % (base, self.product.product_tmpl_id.id))
             page.click("#add_to_cart")
             page.wait_for_url("**/shop/cart")

@@ -2,6 +2,8 @@
 """Recovery analytics: reminders sent, carts recovered, recovered revenue and
 recovery rate by month and by reminder."""
 
+from soon_testing.common import make_user
+
 from .cart_recovery_common import CartRecoveryCase, ago
 
 
@@ -101,10 +103,9 @@ class TestCartRecoveryAnalytics(CartRecoveryCase):
         self.assertEqual(self.figures("step", domain)[1], (1, 1, 200.0, 100.0))
 
     def test_salesperson_sees_the_reminders_of_their_orders(self):
-        Users = self.env["res.users"].with_context(no_reset_password=True)
-        group = self.env.ref("sales_team.group_sale_salesman")
-        seller = Users.create({"name": "Own Seller", "login": "soon_own_seller", "groups_id": [(6, 0, group.ids)]})
-        other = Users.create({"name": "Other Seller", "login": "soon_other_seller", "groups_id": [(6, 0, group.ids)]})
+        group = "sales_team.group_sale_salesman"
+        seller = make_user(self.env, "Own Seller", "soon_own_seller", group)
+        other = make_user(self.env, "Other Seller", "soon_other_seller", group)
         mine = self.make_cart(user_id=seller.id)
         theirs = self.make_cart(user_id=other.id)
         self.remind(mine, 1, ago(hours=2))
@@ -113,11 +114,5 @@ class TestCartRecoveryAnalytics(CartRecoveryCase):
         self.assertEqual(visible.mapped("order_id"), mine)
         self.assertEqual(self.Report.sudo(seller).search([]).mapped("order_id"), mine)
         self.assertEqual(self.Report.sudo(seller)._dashboard_figures(30)["reminders"], 1)
-        manager = Users.create(
-            {
-                "name": "Manager",
-                "login": "soon_sales_manager",
-                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_manager").ids)],
-            }
-        )
+        manager = make_user(self.env, "Manager", "soon_sales_manager", "sales_team.group_sale_manager")
         self.assertEqual(self.Reminder.sudo(manager).search([]).mapped("order_id"), mine | theirs)

@@ -11,7 +11,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import common
 
-from soon_testing.common import SoonHttpCase
+from soon_testing.common import SoonHttpCase, make_portal_user, make_user
 
 from ..models.settings_keys import PARAM_ACTIVATION, PARAM_AUTO
 
@@ -25,26 +25,8 @@ class TestCartRecoveryHttp(SoonHttpCase):
         self.product = env["product.product"].create(
             {"name": "SoOn Resume Teapot", "type": "consu", "list_price": 42.0, "website_published": True}
         )
-        Users = env["res.users"].with_context(no_reset_password=True)
-        portal = env.ref("base.group_portal")
-        self.owner = Users.create(
-            {
-                "name": "Owner Customer",
-                "login": "soon_cart_owner",
-                "password": "soon_cart_owner",
-                "email": "owner@example.com",
-                "groups_id": [(6, 0, portal.ids)],
-            }
-        )
-        self.stranger = Users.create(
-            {
-                "name": "Stranger",
-                "login": "soon_stranger",
-                "password": "soon_stranger",
-                "email": "stranger@example.com",
-                "groups_id": [(6, 0, portal.ids)],
-            }
-        )
+        self.owner = make_portal_user(env, "Owner Customer", "soon_cart_owner", email="owner@example.com")
+        self.stranger = make_portal_user(env, "Stranger", "soon_stranger", email="stranger@example.com")
         self.guest = env["res.partner"].create({"name": "Guest Customer", "email": "guest@example.com"})
 
     def cart_of(self, partner):
@@ -227,17 +209,12 @@ class TestCartRecoveryHttp(SoonHttpCase):
     def test_salesperson_without_contact_rights_gets_the_link(self):
         """A salesperson sending the reminder by hand renders the link from
         their cart, even without the right to edit contacts."""
-        seller = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Plain Seller",
-                    "login": "soon_plain_seller",
-                    "email": "plain.seller@example.com",
-                    "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-                }
-            )
+        seller = make_user(
+            self.env,
+            "Plain Seller",
+            "soon_plain_seller",
+            "sales_team.group_sale_salesman",
+            email="plain.seller@example.com",
         )
         self.assertFalse(seller.has_group("base.group_partner_manager"))
         cart = self.cart_of(self.guest)

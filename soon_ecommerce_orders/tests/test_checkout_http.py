@@ -8,7 +8,7 @@ from unittest.mock import patch
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
-from soon_testing.common import SoonHttpCase
+from soon_testing.common import SoonHttpCase, make_portal_user, make_user
 
 from ..controllers.main import SoonWebsiteSale
 from ..models import sale_order as sale_order_module
@@ -26,17 +26,8 @@ class TestCheckoutHttp(SoonHttpCase):
         reset_shop_settings(env)
         self.website = env.ref("website.default_website")
         self.team = env.ref("sales_team.salesteam_website_sales")
-        self.seller = (
-            env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Tran Thi Binh",
-                    "login": "soon_seller",
-                    "email": "binh@example.com",
-                    "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
-                }
-            )
+        self.seller = make_user(
+            env, "Tran Thi Binh", "soon_seller", "sales_team.group_sale_salesman", email="binh@example.com"
         )
         self.website.write({"salesteam_id": self.team.id, "salesperson_id": self.seller.id})
         self.product = env["product.product"].create(
@@ -51,19 +42,7 @@ class TestCheckoutHttp(SoonHttpCase):
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.write({"website_published": True})
         env.ref("base.main_company").write({"country_id": env.ref("base.vn").id})
-        self.portal_user = (
-            env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Le Van Cuong",
-                    "login": "soon_portal",
-                    "password": "soon_portal",
-                    "email": "cuong@example.com",
-                    "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-                }
-            )
-        )
+        self.portal_user = make_portal_user(env, "Le Van Cuong", "soon_portal", email="cuong@example.com")
 
     # ------------------------------------------------------------- helpers
     def add_to_cart(self, qty=1):
@@ -133,17 +112,7 @@ class TestCheckoutHttp(SoonHttpCase):
 
     def test_no_website_team_falls_back_to_customer_team(self):
         customer_team = self.env["crm.team"].create({"name": "Key Accounts"})
-        key_seller = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Key Seller",
-                    "login": "soon_key_seller",
-                    "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-                }
-            )
-        )
+        key_seller = make_user(self.env, "Key Seller", "soon_key_seller", "sales_team.group_sale_salesman")
         self.portal_user.partner_id.write({"team_id": customer_team.id, "user_id": key_seller.id})
         self.website.write({"salesteam_id": False, "salesperson_id": False})
         self.authenticate("soon_portal", "soon_portal")
@@ -203,6 +172,7 @@ class TestCheckoutHttp(SoonHttpCase):
         self.assertTrue(order.terms_accepted_date)
         self.assertEqual(order.terms_accepted_ip, "127.0.0.1")
         self.assertEqual(order.terms_accepted_partner_id, order.partner_id)
+        self.assertEqual(order.terms_accepted_user_id, self.website.user_id, "a guest: the website's public user")
         self.assertEqual(order.terms_hash, order._current_terms_hash())
         self.assertEqual(len(order.terms_hash), 64)
 
@@ -225,6 +195,105 @@ class TestCheckoutHttp(SoonHttpCase):
         self.refresh()
         self.assertEqual((order.state, order.payment_status), ("sent", "pending"))
         self.assertFalse(order.picking_ids)
+
+    def accept_terms(self):
+        self.assertEqual(self.json_rpc("/shop/terms/accept", {"accepted": True})["result"], {"accepted": True})
+
+    def test_terms_required_on_the_saved_card_routes(self):
+        """A saved card pays through /shop/payment/transaction/ (with ``token``)
+        and through /shop/payment/token, which charges the card at once: both
+        refuse while the terms are not accepted, and go on once they are."""
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
+        customer = self.portal_user.partner_id
+        customer.write(
+            {
+                "street": "5 Tran Phu",
+                "city": "Hue",
+                "phone": "+84 234 3822 111",
+                "country_id": self.env.ref("base.vn").id,
+            }
+        )
+        transfer = self.env.ref("payment.payment_acquirer_transfer")
+        transfer.write({"website_published": True})
+        card = self.env["payment.token"].create(
+            {
+                "name": "Saved card 4242",
+                "partner_id": customer.id,
+                "acquirer_id": transfer.id,
+                "acquirer_ref": "tok_4242",
+            }
+        )
+        self.authenticate("soon_portal", "soon_portal")
+        order = self.add_to_cart()
+        self.assertEqual(order.partner_id, customer)
+        Transaction = type(self.env["payment.transaction"])
+        with patch.object(Transaction, "confirm_sale_token", autospec=True, return_value=True) as charge:
+            refused = self.json_rpc("/shop/payment/transaction/", {"acquirer_id": transfer.id, "token": card.id})
+            self.assertIn("accept the terms and conditions", refused["error"]["data"]["message"])
+            response = self.url_open("/shop/payment/token?pm_id=%d" % card.id)
+            self.assertTrue(response.url.endswith("/shop/payment?terms_error=1"), response.url)
+            self.assertIn("accept the terms and conditions", response.text, "the reason is shown")
+            charge.assert_not_called()
+            self.refresh()
+            self.assertFalse(order.payment_tx_ids)
+            self.assertEqual(order.state, "draft")
+
+            self.accept_terms()
+            self.refresh()
+            self.assertEqual(order.terms_accepted_user_id, self.portal_user, "accepted by the logged-in customer")
+            self.assertEqual(order.terms_accepted_partner_id, customer)
+            result = self.json_rpc("/shop/payment/transaction/", {"acquirer_id": transfer.id, "token": card.id})
+            self.assertIn("result", result, result.get("error"))
+            self.refresh()
+            self.assertEqual(order.payment_tx_ids.payment_token_id, card)
+            self.url_open("/shop/payment/token?pm_id=%d" % card.id)
+            self.assertEqual(charge.call_count, 1, "the saved card is charged once the terms are accepted")
+
+    def test_terms_required_for_a_free_order(self):
+        """A cart of 0 is confirmed by /shop/payment/validate without any
+        payment: it too needs the terms accepted."""
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
+        self.product.list_price = 0.0
+        # no delivery price either (the payment page adds the default delivery method's)
+        self.env["delivery.carrier"].search([]).write({"website_published": False})
+        order = self.add_to_cart()
+        self.address_form()
+        self.url_open("/shop/confirm_order")  # the customer's "Confirm" on the checkout page
+        self.refresh()
+        self.assertEqual(order.amount_total, 0.0)
+        response = self.url_open("/shop/payment/validate")
+        self.assertTrue(response.url.endswith("/shop/payment?terms_error=1"), response.url)
+        self.assertIn("accept the terms and conditions", response.text)
+        self.refresh()
+        self.assertEqual(order.state, "draft", "not confirmed without the terms")
+
+        self.accept_terms()
+        self.refresh()
+        self.assertEqual(order.terms_accepted_user_id, self.website.user_id, "a guest: the website's public user")
+        self.assertEqual(order.terms_accepted_partner_id, order.partner_id)
+        self.assertEqual(order.amount_total, 0.0)
+        response = self.url_open("/shop/payment/validate")
+        self.assertTrue(response.url.endswith("/shop/confirmation"), response.url)
+        self.refresh()
+        self.assertEqual(order.state, "sale")
+
+    # ------------------------------------------------------------- tax IDs
+    def test_tax_id_typed_at_checkout_reaches_the_invoice(self):
+        order = self.add_to_cart()
+        response = self.address_form(vat="0301234567")
+        self.assertEqual(form_errors(response.text), ([], []))
+        self.refresh()
+        customer = order.partner_id
+        self.assertEqual(customer.name, "Pham Thi Dung")
+        self.assertEqual(customer.vat, "0301234567")
+        order.action_confirm()
+        invoice = self.env["account.invoice"].browse(order.action_invoice_create())
+        invoice.action_invoice_open()
+        self.assertEqual(invoice.partner_id, customer)
+        html = self.env.ref("account.account_invoices").render_qweb_html(invoice.ids)[0].decode()
+        # under the customer's address: the add-on's block, or sale's copy of it for
+        # users of "Customer Addresses" (sale.group_delivery_invoice_address)
+        self.assertRegex(html, r"(?s)TIN: <span[^>]*>0301234567</span>")
 
     def test_terms_recorded_in_printed_order(self):
         order = self.add_to_cart()

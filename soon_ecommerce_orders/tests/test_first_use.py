@@ -10,7 +10,7 @@ from lxml import etree
 from odoo.tests import common
 from odoo.tools import float_round
 
-from soon_testing.common import SoonHttpCase
+from soon_testing.common import SoonHttpCase, make_portal_user, make_user
 
 from .common import csrf_token, reset_shop_settings
 
@@ -25,17 +25,8 @@ class TestCheckoutFirstUse(SoonHttpCase):
         env = self.env
         reset_shop_settings(env)
         self.website = env.ref("website.default_website")
-        self.seller = (
-            env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Tran Thi Binh",
-                    "login": "soon_seller",
-                    "email": "binh@example.com",
-                    "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
-                }
-            )
+        self.seller = make_user(
+            env, "Tran Thi Binh", "soon_seller", "sales_team.group_sale_salesman", email="binh@example.com"
         )
         self.assertEqual(self.seller.notification_type, "email", "Odoo notifies by email: the case reported")
         self.website.write(
@@ -134,22 +125,15 @@ class TestCheckoutFirstUse(SoonHttpCase):
         self.assertIn("Dear Tran Thi Binh", notifications.body)
 
     def test_logged_in_checkout_notifies_the_salesperson_once(self):
-        customer = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Le Van Cuong",
-                    "login": "soon_portal",
-                    "password": "soon_portal",
-                    "email": "cuong@example.com",
-                    "street": "5 Tran Phu",
-                    "city": "Hue",
-                    "phone": "+84 234 3822 111",
-                    "country_id": self.env.ref("base.vn").id,
-                    "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-                }
-            )
+        customer = make_portal_user(
+            self.env,
+            "Le Van Cuong",
+            "soon_portal",
+            email="cuong@example.com",
+            street="5 Tran Phu",
+            city="Hue",
+            phone="+84 234 3822 111",
+            country_id=self.env.ref("base.vn").id,
         )
         self.authenticate("soon_portal", "soon_portal")
         order, _page = self.checkout(self.cod, address=False)
@@ -160,19 +144,7 @@ class TestCheckoutFirstUse(SoonHttpCase):
         """No website salesperson: a guest's cart has none; logging in gives it the
         customer's own salesperson, who is told (once)."""
         self.website.salesperson_id = False
-        customer = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Le Van Cuong",
-                    "login": "soon_portal",
-                    "password": "soon_portal",
-                    "email": "cuong@example.com",
-                    "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-                }
-            )
-        )
+        customer = make_portal_user(self.env, "Le Van Cuong", "soon_portal", email="cuong@example.com")
         customer.partner_id.user_id = self.seller
         self.url_open("/shop/cart/update", data={"product_id": self.product.id, "add_qty": 1})
         order = self.order()

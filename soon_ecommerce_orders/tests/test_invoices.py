@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 """Invoices & legal: automatic invoice emailed and in the portal, tax IDs on the invoice."""
 
+from soon_testing.common import make_portal_user
+
 from ..models.settings_keys import PARAM_AUTOMATIC_INVOICE
 from .common import EcommerceOrdersCase
 
@@ -39,18 +41,7 @@ class TestInvoices(EcommerceOrdersCase):
         self.assertEqual(len(mails.attachment_ids), 1)
         self.assertIn(invoice.number.replace("/", "_"), mails.attachment_ids.name)
         # the customer's portal lists it
-        portal_user = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Portal An",
-                    "login": "soon_portal_an",
-                    "partner_id": self.customer.id,
-                    "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-                }
-            )
-        )
+        portal_user = make_portal_user(self.env, "Portal An", "soon_portal_an", partner_id=self.customer.id)
         visible = self.env["account.invoice"].sudo(portal_user).search([("id", "=", invoice.id)])
         self.assertEqual(visible, invoice)
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import common
 
-from soon_testing.common import SoonHttpCase
+from soon_testing.common import SoonHttpCase, make_portal_user, make_user
 
 from ..models.settings_keys import PARAM_TEMPLATE
 
@@ -20,35 +20,11 @@ class TestCartRecoveryLinksRpc(SoonHttpCase):
     def setUp(self):
         super().setUp()
         env = self.env
-        Users = env["res.users"].with_context(no_reset_password=True)
-        portal = env.ref("base.group_portal")
-        own_docs = env.ref("sales_team.group_sale_salesman")
-        self.attacker = Users.create(
-            {
-                "name": "Portal Attacker",
-                "login": "soon_rpc_portal",
-                "password": "soon_rpc_portal",
-                "email": "attacker@example.com",
-                "groups_id": [(6, 0, portal.ids)],
-            }
-        )
-        self.seller = Users.create(
-            {
-                "name": "Own Docs Seller",
-                "login": "soon_rpc_seller",
-                "password": "soon_rpc_seller",
-                "email": "own.seller@example.com",
-                "groups_id": [(6, 0, own_docs.ids)],
-            }
-        )
-        self.other_seller = Users.create(
-            {
-                "name": "Other Seller",
-                "login": "soon_rpc_other_seller",
-                "password": "soon_rpc_other_seller",
-                "email": "other.seller@example.com",
-                "groups_id": [(6, 0, own_docs.ids)],
-            }
+        own_docs = "sales_team.group_sale_salesman"
+        self.attacker = make_portal_user(env, "Portal Attacker", "soon_rpc_portal", email="attacker@example.com")
+        self.seller = make_user(env, "Own Docs Seller", "soon_rpc_seller", own_docs, email="own.seller@example.com")
+        self.other_seller = make_user(
+            env, "Other Seller", "soon_rpc_other_seller", own_docs, email="other.seller@example.com"
         )
         self.assertFalse(self.seller.has_group("sales_team.group_sale_salesman_all_leads"))
         self.product = env["product.product"].create(

@@ -19,6 +19,7 @@ class TestTermsBrowser(SoonHttpCase):
     def setUp(self):
         super().setUp()
         env = self.env
+        self.use_english_website()  # REFUSAL is the English text, whatever the demo shop's language
         env["ir.config_parameter"].sudo().set_param(PARAM_TERMS_REQUIRED, "1")
         self.cod = env.ref("soon_ecommerce_orders.payment_acquirer_cash_on_delivery")
         self.cod.website_published = True
@@ -73,7 +74,7 @@ class TestTermsBrowser(SoonHttpCase):
     def test_pay_now_waits_for_the_terms_despite_the_delivery_script(self):
         self.vietnam_id = self.env.ref("base.vn").id
         self.sync()
-        with browser(self.base_url, self.session_id) as (page, errors):
+        with browser(self.base_url, self.session_id, lang="en_US") as (page, errors):
             self.checkout_to_payment(page)
             # website_sale_delivery computed the price of the chosen method (its
             # "compute" badge is hidden) and, in the same callback, enabled "Pay Now"

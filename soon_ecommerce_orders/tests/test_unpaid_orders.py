@@ -7,8 +7,9 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
-from ..models.settings_keys import PARAM_UNPAID_CANCEL_DAYS, PARAM_UNPAID_REMINDER_DAYS
+from ..models.settings_keys import PARAM_AUTOMATIC_INVOICE, PARAM_UNPAID_CANCEL_DAYS, PARAM_UNPAID_REMINDER_DAYS
 from .common import EcommerceOrdersCase
 
 
@@ -98,6 +99,42 @@ class TestUnpaidOrders(EcommerceOrdersCase):
         self.assertEqual(order.payment_status, "paid")
         self.assertFalse(order.is_unpaid_order)
 
+    def test_mark_as_paid_with_automatic_invoice_creates_and_pays_the_invoice(self):
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_AUTOMATIC_INVOICE, "True")
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.user.company_id.id)], limit=1
+        )
+        self.cod.journal_id = bank
+        order = self.checkout(self.cod)
+        order.action_confirm_and_reserve()
+        self.assertFalse(order.invoice_ids)
+
+        order.action_mark_as_paid()
+
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "paid")
+        self.assertEqual(invoice.amount_total, order.amount_total)
+        payment = invoice.payment_ids
+        self.assertEqual(len(payment), 1)
+        self.assertEqual((payment.amount, payment.journal_id), (order.amount_total, bank))
+        self.assertEqual(payment.payment_transaction_id, order.payment_tx_id)
+        self.assertEqual(order.payment_tx_id.state, "done")
+        self.assertEqual(order.invoice_status, "invoiced")
+        mails = self.env["mail.mail"].search([("model", "=", "account.invoice"), ("res_id", "=", invoice.id)])
+        self.assertEqual(len(mails), 1, "emailed to the customer, as the automatic invoice of an online payment")
+        order.action_mark_as_paid()  # second click: no second invoice
+        self.assertEqual(order.invoice_ids, invoice)
+        self.assertEqual(len(invoice.payment_ids), 1)
+
+    def test_mark_as_paid_without_automatic_invoice_creates_no_invoice(self):
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_AUTOMATIC_INVOICE, False)
+        order = self.checkout(self.cod)
+        order.action_mark_as_paid()
+        self.assertEqual((order.state, order.payment_status), ("sale", "paid"))
+        self.assertFalse(order.invoice_ids)
+        self.assertEqual(order.invoice_status, "to invoice")
+
     def test_mark_as_paid_quotation_confirms_it(self):
         order = self.checkout(self.transfer)
         order.action_mark_as_paid()
@@ -165,7 +202,11 @@ class TestUnpaidOrders(EcommerceOrdersCase):
                 raise UserError("boom")  # pylint: disable=translation-required
             return original(orders)
 
-        with patch.object(type(first), "action_cancel", failing_cancel):
+        # the failure is logged with its traceback, on purpose: kept out of the test log
+        with (
+            patch.object(type(first), "action_cancel", failing_cancel),
+            mute_logger("odoo.addons.soon_ecommerce_orders.models.sale_order"),
+        ):
             self.env["sale.order"]._cron_unpaid_orders_ageing()
         self.assertEqual(first.state, "sent")
         self.assertEqual(second.state, "cancel")
