@@ -204,6 +204,55 @@ class TestDeliveryConcurrency(ConcurrencyCase):
         self.assertEqual(sorted(sent[0] + sent[1]), sorted(deliveries))
         self.assertOneEmailEach()
 
+    # ------------------------------------------------------------ an order another worker holds
+    def test_order_locked_by_another_worker_is_left_alone(self):
+        """Another transaction holds the order's transfers: the wizard does not
+        wait for it nor ship it, it reports it, and ships the other order."""
+        with self.committed_env(context={"tracking_disable": True}) as env:
+            orders = env["sale.order"]
+            for qty in (2, 1):
+                order = env["sale.order"].create(
+                    {
+                        "partner_id": self.partner_id,
+                        "warehouse_id": env.ref("stock.warehouse0").id,
+                        "order_line": [(0, 0, {"product_id": self.product_id, "product_uom_qty": qty})],
+                    }
+                )
+                order.action_confirm()
+                orders |= order
+            self.created["order"] += orders.ids
+            locked, free = orders
+            locked_pickings = locked.picking_ids.ids
+            wizard = env["soon.delivery.process"].create({"sale_order_ids": [(6, 0, orders.ids)]})
+            self.created["wizard"].append(wizard.id)
+            wizard_id = wizard.id
+        # the other worker is validating them: an UPDATE's row lock (FOR NO KEY UPDATE)
+        other_worker = self.registry.cursor()
+        self.addCleanup(other_worker.close)
+        self.addCleanup(other_worker.rollback)
+        other_worker.execute("SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE", [tuple(locked_pickings)])
+
+        def process(env):
+            # never hang the suite if the wizard waited for the lock instead of skipping
+            env.cr.execute("SET LOCAL lock_timeout = '10s'")
+            return env["soon.delivery.process"].browse(wizard_id).action_process() and True
+
+        worker = self.worker("A", process)
+        worker.outcome(WAIT)
+        self.assertEqual(worker.attempts, 1)
+
+        with self.committed_env() as env:
+            wizard = env["soon.delivery.process"].browse(wizard_id)
+            results = {line.sale_order_id.id: (line.result, line.reason or "") for line in wizard.line_ids}
+            self.assertEqual(results[locked.id][0], "skipped")
+            self.assertIn("Being processed by someone else", results[locked.id][1])
+            self.assertEqual(results[free.id][0], "done", results[free.id][1])
+            locked_order = env["sale.order"].browse(locked.id)
+            self.assertEqual(locked_order.picking_ids.ids, locked_pickings)
+            self.assertNotIn("done", locked_order.picking_ids.mapped("state"))
+            self.assertEqual(locked_order.order_line.qty_delivered, 0.0)
+            self.assertEqual(env["sale.order"].browse(free.id).order_line.qty_delivered, 1.0)
+
     # ------------------------------------------------------------ two "Process deliveries" wizards
     def test_two_process_wizards_racing_ship_the_order_once(self):
         """Two members of staff process the same order at once: the first
