@@ -6,6 +6,8 @@ with, ``_capture_payment`` how the payment is captured, and
 
 from odoo.tests import common
 
+from soon_testing.common import make_internal_user, make_portal_user
+
 
 class RefundsDataMixin:
     """Builds the data of a test on ``self.env`` (plain or HTTP test cursor)."""
@@ -17,8 +19,8 @@ class RefundsDataMixin:
         Product = env["product.product"]
         self.product_a = Product.create({"name": "Test Lamp", "type": "product", "list_price": 50.0})
         self.product_b = Product.create({"name": "Test Chair", "type": "product", "list_price": 80.0})
-        self.customer = self._make_portal_user("Refund Customer", "ref_customer")
-        self.stranger = self._make_portal_user("Refund Stranger", "ref_stranger")
+        self.customer = make_portal_user(self.env, "Refund Customer", "ref_customer", lang="en_US")
+        self.stranger = make_portal_user(self.env, "Refund Stranger", "ref_stranger", lang="en_US")
 
     def _setup_refund_data(self):
         self._setup_refund_base()
@@ -30,36 +32,15 @@ class RefundsDataMixin:
             {"name": "VAT 10% (refund tests)", "amount": 10.0, "amount_type": "percent", "type_tax_use": "sale"}
         )
         (self.product_a | self.product_b).write({"taxes_id": [(6, 0, self.tax.ids)], "invoice_policy": "order"})
-        self.manager = self._make_internal_user("Refund Manager", "ref_manager", "sales_team.group_sale_manager")
-        self.accountant = self._make_internal_user(
-            "Refund Accountant", "ref_accountant", "account.group_account_manager"
+        self.manager = make_internal_user(
+            self.env, "Refund Manager", "ref_manager", "sales_team.group_sale_manager", lang="en_US"
         )
-        self.salesman = self._make_internal_user(
-            "Refund Salesman", "ref_salesman", "sales_team.group_sale_salesman_all_leads"
+        self.accountant = make_internal_user(
+            self.env, "Refund Accountant", "ref_accountant", "account.group_account_manager", lang="en_US"
         )
-
-    def _make_user(self, name, login, *groups):
-        """A user whose password is its login, in the given groups (xml ids)."""
-        return (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": name,
-                    "login": login,
-                    "password": login,
-                    "email": "%s@example.com" % login,
-                    "lang": "en_US",
-                    "groups_id": [(6, 0, [self.env.ref(group).id for group in groups])],
-                }
-            )
+        self.salesman = make_internal_user(
+            self.env, "Refund Salesman", "ref_salesman", "sales_team.group_sale_salesman_all_leads", lang="en_US"
         )
-
-    def _make_portal_user(self, name, login):
-        return self._make_user(name, login, "base.group_portal")
-
-    def _make_internal_user(self, name, login, group):
-        return self._make_user(name, login, group, "base.group_user")
 
     def _get_default_acquirer(self):
         """The acquirer orders are paid with unless a test says otherwise: the

@@ -10,6 +10,8 @@ from odoo.addons.soon_payment_refund.tests.common import RefundsDataMixin as Bas
 from odoo.tests import common
 from PIL import Image
 
+from soon_testing.common import make_portal_user
+
 
 def png_bytes(size=(40, 30), color=(10, 120, 200), fmt="PNG"):
     buffer = io.BytesIO()
@@ -44,28 +46,8 @@ class ReturnsDataMixin:
             {"name": "Test Earrings", "type": "product", "categ_id": self.categ.id, "return_policy": "final_sale"}
         )
         self.product_consu = Product.create({"name": "Test Napkins", "type": "consu", "categ_id": self.categ.id})
-        self.customer = self._make_portal_user("Returns Customer", "ret_customer")
-        self.stranger = self._make_portal_user("Returns Stranger", "ret_stranger")
-
-    def _make_user(self, name, login, *groups):
-        """A user whose password is its login, in the given groups (xml ids)."""
-        return (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": name,
-                    "login": login,
-                    "password": login,
-                    "email": "%s@example.com" % login,
-                    "lang": "en_US",
-                    "groups_id": [(6, 0, [self.env.ref(group).id for group in groups])],
-                }
-            )
-        )
-
-    def _make_portal_user(self, name, login):
-        return self._make_user(name, login, "base.group_portal")
+        self.customer = make_portal_user(self.env, "Returns Customer", "ret_customer", lang="en_US")
+        self.stranger = make_portal_user(self.env, "Returns Stranger", "ret_stranger", lang="en_US")
 
     def _delivered_order(self, partner, products, delivered_days_ago=1):
         """A confirmed website order whose delivery was validated ``days`` ago."""

@@ -5,20 +5,37 @@ sees every one; warehouse workers still receive the goods of any return."""
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from soon_testing.common import make_user
+
 from .common import ReturnsCase
 
 
 class TestReturnAccessBySalesperson(ReturnsCase):
     def setUp(self):
         super().setUp()
-        self.own = self._make_user(
-            "Own Returns Salesman", "ret_own", "base.group_user", "sales_team.group_sale_salesman"
+        self.own = make_user(
+            self.env,
+            "Own Returns Salesman",
+            "ret_own",
+            "base.group_user",
+            "sales_team.group_sale_salesman",
+            lang="en_US",
         )
-        self.other = self._make_user(
-            "Other Returns Salesman", "ret_other", "base.group_user", "sales_team.group_sale_salesman"
+        self.other = make_user(
+            self.env,
+            "Other Returns Salesman",
+            "ret_other",
+            "base.group_user",
+            "sales_team.group_sale_salesman",
+            lang="en_US",
         )
-        self.all_docs = self._make_user(
-            "All Returns Salesman", "ret_all", "base.group_user", "sales_team.group_sale_salesman_all_leads"
+        self.all_docs = make_user(
+            self.env,
+            "All Returns Salesman",
+            "ret_all",
+            "base.group_user",
+            "sales_team.group_sale_salesman_all_leads",
+            lang="en_US",
         )
         self.order.user_id = self.other
         self.others_return = self._submit(self.order)
@@ -97,7 +114,9 @@ class TestReturnAccessBySalesperson(ReturnsCase):
         self.assertTrue(Report.search([("order_id", "=", self.order.id)]))
 
     def test_warehouse_worker_receives_any_return(self):
-        storekeeper = self._make_user("Returns Storekeeper", "ret_keeper", "base.group_user", "stock.group_stock_user")
+        storekeeper = make_user(
+            self.env, "Returns Storekeeper", "ret_keeper", "base.group_user", "stock.group_stock_user", lang="en_US"
+        )
         # a salesperson limited to their own orders who also works in the warehouse
         self.own.groups_id = [(4, self.env.ref("stock.group_stock_user").id)]
         self.others_return._approve()
@@ -117,7 +136,9 @@ class TestReturnStepsOnly(ReturnsCase):
     request's buttons, never by a write sent over RPC."""
 
     def test_salesman_cannot_write_the_workflow_fields(self):
-        salesman = self._make_user("Steps Salesman", "ret_steps", "base.group_user", "sales_team.group_sale_salesman")
+        salesman = make_user(
+            self.env, "Steps Salesman", "ret_steps", "base.group_user", "sales_team.group_sale_salesman", lang="en_US"
+        )
         self.order.user_id = salesman
         request = self.Request._portal_submit(
             self.order, self._form(self.order, [(self.product_a, 1, self.reason_changed, "")])
@@ -164,7 +185,9 @@ class TestReturnLinesStay(ReturnsCase):
                 self.order, [(self.product_a, 1, self.reason_changed, ""), (self.product_b, 1, self.reason_changed, "")]
             ),
         )
-        salesman = self._make_user("Lines Salesman", "ret_lines", "base.group_user", "sales_team.group_sale_salesman")
+        salesman = make_user(
+            self.env, "Lines Salesman", "ret_lines", "base.group_user", "sales_team.group_sale_salesman", lang="en_US"
+        )
         self.order.user_id = salesman
         line_b = request.line_ids.filtered(lambda line: line.product_id == self.product_b)
         line_b.sudo(salesman).unlink()
