@@ -5,7 +5,7 @@ docs/images/soon_returns_refund_*.png for the user guide."""
 
 from odoo.tests import common
 
-from soon_testing.common import SoonHttpCase, browser, login, screenshot
+from soon_testing.common import SoonHttpCase, browser, english_website, login, screenshot
 
 from .common import RefundsDataMixin
 
@@ -17,9 +17,7 @@ class TestRefundJourney(RefundsDataMixin, SoonHttpCase):
         super().setUp()
         self._setup_refund_data()
         env = self.env
-        website = env.ref("website.default_website")
-        website.language_ids |= env.ref("base.lang_en")
-        website.default_lang_id = env.ref("base.lang_en")
+        english_website(env)
         env["ir.config_parameter"].sudo().set_param("soon_ecommerce_orders.terms_required", False)
         self.demo.write({"name": "Demo card", "website_published": True, "sequence": 0})
         self.product = env["product.product"].create(

@@ -15,10 +15,7 @@ class TestDemoPaymentPage(RefundsDataMixin, SoonHttpCase):
     def setUp(self):
         super().setUp()
         self._setup_refund_data()
-        website = self.env.ref("website.default_website")
-        website.language_ids |= self.env.ref("base.lang_en")
-        website.default_lang_id = self.env.ref("base.lang_en")
-        self.opener.cookies["frontend_lang"] = "en_US"
+        self.use_english_website()
         self.order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.partner_id.id,
@@ -38,7 +35,7 @@ class TestDemoPaymentPage(RefundsDataMixin, SoonHttpCase):
     def _pay_page(self, data=None):
         response = self._post("/payment/soon_demo/pay", data or self.form)
         self.assertEqual(response.status_code, 200, response.text[:300])
-        return html.fromstring(response.content)
+        return html.fromstring(response.text)  # decoded as the header says: the company name precedes <meta charset>
 
     def _submit(self, page, **changes):
         """Post the page's form as the browser would, with ``changes``."""
