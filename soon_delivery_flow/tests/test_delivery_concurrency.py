@@ -14,6 +14,8 @@ a third connection holding their row locks (the job skips locked rows).
 import threading
 from unittest.mock import patch
 
+from odoo.tools import mute_logger
+
 from soon_testing.common import ConcurrencyCase
 
 from ..models.stock_picking import StockPicking
@@ -193,15 +195,24 @@ class TestDeliveryConcurrency(ConcurrencyCase):
     def test_two_email_workers_at_the_same_time(self):
         deliveries = self.shipped_deliveries(6)
         start = threading.Barrier(2)
+        started = set()
 
         def job(env):
-            start.wait(WAIT)  # both workers select their first batch together
+            # both workers select their first batch together; a worker's retry
+            # (after a serialization failure: the other one committed a delivery
+            # this one's snapshot still saw as to send) goes straight on
+            if threading.current_thread().name not in started:
+                started.add(threading.current_thread().name)
+                start.wait(WAIT)
             return self.run_email_job(env, batch_size=1)
 
-        workers = [self.worker(name, job) for name in ("A", "B")]
-        sent = [worker.outcome(WAIT) for worker in workers]
+        with mute_logger("odoo.sql_db"):
+            workers = [self.worker(name, job) for name in ("A", "B")]
+            sent = [worker.outcome(WAIT) for worker in workers]
         self.assertFalse(set(sent[0]) & set(sent[1]), "no delivery taken by both workers")
-        self.assertEqual(sorted(sent[0] + sent[1]), sorted(deliveries))
+        # what a worker's last run sent (a retried worker's first run committed
+        # its batches too): the committed emails are the measure, one per delivery
+        self.assertLessEqual(set(sent[0]) | set(sent[1]), set(deliveries))
         self.assertOneEmailEach()
 
     # ------------------------------------------------------------ an order another worker holds
