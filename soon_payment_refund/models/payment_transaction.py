@@ -275,6 +275,7 @@ class PaymentTransaction(models.Model):
         self._check_refund_access()
         if not (self.operation == "refund" and self.state == "error" and self.refund_retryable):
             raise UserError(_("Only a refund attempt that failed temporarily can be retried."))
+        self.check_access_rule("read")
         return self.sudo().sale_order_id._action_open_refund_wizard(retry=self)
 
     @api.multi
@@ -287,6 +288,7 @@ class PaymentTransaction(models.Model):
         idempotency key.
         """
         self._check_refund_access()
+        self.check_access_rule("read")
         for tx in self.sudo():
             if tx.source_transaction_id:
                 tx.source_transaction_id._lock_for_refund()
@@ -305,6 +307,7 @@ class PaymentTransaction(models.Model):
         (``refunding``): settled → refunded (credit note validated and paid);
         failed → the attempt failed and its amount can be refunded again."""
         self._check_refund_access()
+        self.check_access_rule("read")  # the records the caller named, before acting as superuser
         user = self.env.user
         for refund in self.sudo():
             if refund.source_transaction_id:
@@ -384,6 +387,7 @@ class PaymentTransaction(models.Model):
     @api.multi
     def action_view_source_order(self):
         self.ensure_one()
+        self.check_access_rule("read")
         return self.sale_order_id.get_formview_action()
 
     # ------------------------------------------------------------------

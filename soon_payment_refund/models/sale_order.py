@@ -80,6 +80,7 @@ class SaleOrder(models.Model):
     @api.multi
     def action_view_refunds(self):
         self.ensure_one()
+        self.check_access_rule("read")
         action = self.env.ref("soon_payment_refund.payment_transaction_refund_action").read()[0]
         action["domain"] = [("sale_order_id", "=", self.id), ("operation", "=", "refund")]
         return action
