@@ -28,14 +28,13 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ADDONS = (
-    "soon_ecommerce_orders",
-    "soon_delivery_flow",
-    "soon_payment_refund",
-    "soon_payment_refund_stripe",
-    "soon_payment_demo",
-    "soon_returns",
-    "soon_payment_vietqr",
+#: the project's add-ons: every soon_* folder holding a manifest (as scripts/test and scripts/shop find them)
+ADDONS = tuple(
+    sorted(
+        name
+        for name in os.listdir(HERE)
+        if name.startswith("soon_") and os.path.isfile(os.path.join(HERE, name, "__manifest__.py"))
+    )
 )
 PTH = "soon_runtime.pth"
 #: setuptools commands of a development install (PEP 660 editable, legacy develop)
