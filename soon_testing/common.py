@@ -76,6 +76,23 @@ def make_internal_user(env, name, login, *groups, **values):
     return make_user(env, name, login, "base.group_user", *groups, **values)
 
 
+def make_confirmed_order(env, partner, products):
+    """A confirmed website order of ``partner``, unpaid: ``products`` =
+    [(product, quantity)] at their sales price (10.0 when they have none)."""
+    order = env["sale.order"].create(
+        {
+            "partner_id": partner.id,
+            "team_id": env.ref("sales_team.salesteam_website_sales").id,
+            "order_line": [
+                (0, 0, {"product_id": product.id, "product_uom_qty": qty, "price_unit": product.list_price or 10.0})
+                for product, qty in products
+            ],
+        }
+    )
+    order.action_confirm()
+    return order
+
+
 #: the website's language cookie: a visitor's choice of language
 LANG_COOKIE = "frontend_lang"
 

@@ -6,7 +6,7 @@ with, ``_capture_payment`` how the payment is captured, and
 
 from odoo.tests import common
 
-from soon_testing.common import make_internal_user, make_portal_user
+from soon_testing.common import make_confirmed_order, make_internal_user, make_portal_user
 
 
 class RefundsDataMixin:
@@ -89,18 +89,7 @@ class RefundsDataMixin:
 
     def _confirmed_order(self, partner, products):
         """A confirmed, unpaid order: ``products`` = [(product, quantity)]."""
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
-                "order_line": [
-                    (0, 0, {"product_id": product.id, "product_uom_qty": qty, "price_unit": product.list_price or 10.0})
-                    for product, qty in products
-                ],
-            }
-        )
-        order.action_confirm()
-        return order
+        return make_confirmed_order(self.env, partner, products)
 
     def _payment(self, order):
         return order._get_refundable_transactions()[:1]

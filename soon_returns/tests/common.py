@@ -10,7 +10,7 @@ from odoo.addons.soon_payment_refund.tests.common import RefundsDataMixin as Bas
 from odoo.tests import common
 from PIL import Image
 
-from soon_testing.common import make_portal_user
+from soon_testing.common import make_confirmed_order, make_portal_user
 
 
 def png_bytes(size=(40, 30), color=(10, 120, 200), fmt="PNG"):
@@ -51,17 +51,7 @@ class ReturnsDataMixin:
 
     def _delivered_order(self, partner, products, delivered_days_ago=1):
         """A confirmed website order whose delivery was validated ``days`` ago."""
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "team_id": self.env.ref("sales_team.salesteam_website_sales").id,
-                "order_line": [
-                    (0, 0, {"product_id": product.id, "product_uom_qty": qty, "price_unit": product.list_price or 10.0})
-                    for product, qty in products
-                ],
-            }
-        )
-        order.action_confirm()
+        order = make_confirmed_order(self.env, partner, products)
         when = days_ago(delivered_days_ago)
         for picking in order.picking_ids:
             for move in picking.move_lines:
